@@ -1,0 +1,1 @@
+"""Instrument definitions: schema, expression language, frozen model, loading."""

@@ -1,0 +1,1 @@
+"""The scoring engine: pure functions from an Instrument and records to results."""

@@ -1,0 +1,61 @@
+"""Per-instrument lookups prepared once and shared by the one-record and the batch paths."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .._instrument._load import resolve
+from .._instrument._model import CENTRAL_EIGHT, Instrument
+from ._values import FieldSpec
+
+__all__ = ["Compiled", "compiled"]
+
+
+class Compiled:
+    """Field readers, record keys and dependency data for one instrument."""
+
+    def __init__(self, inst: Instrument) -> None:
+        self.inst = inst
+        self.inputs = {
+            k: FieldSpec(k, "category" if i.type in ("category", "boolean") else i.type,
+                         i.min, i.max, i.integer, i.values)
+            for k, i in inst.inputs.items()
+        }
+        self.items = {}
+        for k, it in inst.items.items():
+            if it.type == "categorical":
+                self.items[k] = FieldSpec(k, "category", values=it.options)
+            else:
+                self.items[k] = FieldSpec(k, "number", it.min, it.max, it.integer)
+        self.read_items = tuple(k for k in inst.item_order if inst.items[k].derive is None)
+        self.sources = {}
+        for k, it in inst.items.items():
+            if it.source is not None:
+                sub = resolve(it.source[0], it.source[2])
+                self.sources[k] = compiled(sub)
+        keys = set(inst.inputs) | set(self.read_items)
+        for sub in self.sources.values():
+            keys |= sub.record_keys
+        self.record_keys = frozenset(keys)
+        self.counted = tuple(k for k in inst.item_order if inst.items[k].source is None)
+        self.c8_rank = {c: i for i, c in enumerate(CENTRAL_EIGHT)}
+        self.scale_item_sets = {
+            sid: frozenset(k for k, _ in s.weights) if s.type == "sum"
+            else frozenset(n for n in s.expression.names if n in inst.items)
+            for sid, s in inst.scales.items()
+        }
+        self.weights = {sid: np.array([w for _, w in s.weights]) for sid, s in inst.scales.items()}
+
+    def allowed_keys(self) -> str:
+        """The record keys, as a sentence for error messages."""
+        keys = sorted(self.record_keys)
+        shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
+        return f"one of the instrument's inputs and items: {shown}"
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(inst: Instrument) -> Compiled:
+    """The :class:`Compiled` form of ``inst`` (cached)."""
+    return Compiled(inst)

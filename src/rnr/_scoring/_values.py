@@ -1,0 +1,275 @@
+"""Reading one field's values: checking type and range, scalar and vectorised, with the same rules.
+
+Numbers are floats (NaN when omitted); dates are days since 1970-01-01 as floats; category
+values are option indices (-1 when omitted). Strings are never coerced to numbers, and dates
+are accepted as ``datetime.date``/``datetime``, pandas/numpy datetimes or ``YYYY-MM-DD`` text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InvalidRecord
+
+__all__ = ["FieldSpec", "is_missing", "Problems"]
+
+_EPOCH = dt.date(1970, 1, 1)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def is_missing(v: Any) -> bool:
+    """Whether ``v`` counts as an omitted answer (None, NaN, NaT, pandas NA)."""
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return v != v
+    if v is pd.NA or v is pd.NaT:
+        return True
+    if isinstance(v, (np.floating, np.datetime64)):
+        return bool(np.isnat(v)) if isinstance(v, np.datetime64) else bool(np.isnan(v))
+    return False
+
+
+def _tag(v: Any) -> tuple | None:
+    """A type-aware key for category matching: 1, 1.0 and True are different from "1"."""
+    if isinstance(v, (bool, np.bool_)):
+        return ("b", bool(v))
+    if isinstance(v, (int, np.integer)):
+        return ("i", int(v))
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return ("i", int(v))
+    if isinstance(v, (str, np.str_)):
+        return ("s", str(v))
+    return None
+
+
+def _describe_options(values: tuple) -> str:
+    return "one of " + ", ".join(repr(v) for v in values)
+
+
+class Problems:
+    """Collects per-row problems of a batch as (mask, field, values, allowed, code)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.entries: list[tuple] = []
+        self.bad = np.zeros(n, dtype=bool)
+
+    def add(self, mask: np.ndarray, field: str, values: Any, allowed: str, code: str) -> None:
+        """Record a problem for the rows in ``mask``."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.entries.append((mask, field, values, allowed, code))
+            self.bad |= mask
+
+    def add_rows(self, rows: np.ndarray, errors: list) -> None:
+        """Record one InvalidRecord per row position."""
+        for r, err in zip(rows, errors, strict=True):
+            mask = np.zeros(self.n, dtype=bool)
+            mask[r] = True
+            self.entries.append((mask, err.field, [err.value] * self.n, err.allowed, err.code))
+            self.bad[r] = True
+
+    def frame(self, index: pd.Index) -> pd.DataFrame:
+        """Tidy table: row, field, value, allowed, code, message."""
+        rows = []
+        for mask, field, values, allowed, code in self.entries:
+            for pos in np.flatnonzero(mask):
+                v = values[pos] if values is not None else None
+                err = InvalidRecord(field, v, allowed, code)
+                rows.append((index[pos], field, repr(v)[:80], allowed, code, str(err)))
+        cols = ["row", "field", "value", "allowed", "code", "message"]
+        out = pd.DataFrame(rows, columns=cols)
+        return out.sort_values("row", kind="stable").reset_index(drop=True) if len(out) else out
+
+
+class FieldSpec:
+    """How to read one field (an input or a record-read item) from a record or a column.
+
+    Parameters
+    ----------
+    field : str
+        The id.
+    kind : str
+        ``number``, ``date`` or ``category``.
+    minimum, maximum : float, optional
+        Inclusive range for numbers.
+    integer : bool
+        Numbers must be whole.
+    values : tuple
+        Allowed category values, in order.
+    """
+
+    def __init__(self, field: str, kind: str, minimum: float | None = None,
+                 maximum: float | None = None, integer: bool = False, values: tuple = ()) -> None:
+        self.field = field
+        self.kind = kind
+        self.min = minimum
+        self.max = maximum
+        self.integer = integer
+        self.values = tuple(values)
+        self.index = {_tag(v): i for i, v in enumerate(self.values)}
+        self.allowed = self._allowed()
+
+    def _allowed(self) -> str:
+        if self.kind == "category":
+            return _describe_options(self.values)
+        if self.kind == "date":
+            return "a date (YYYY-MM-DD)"
+        what = "an integer" if self.integer else "a number"
+        if self.min is not None and self.max is not None:
+            return f"{what} from {self.min:g} to {self.max:g}"
+        if self.min is not None:
+            return f"{what} of at least {self.min:g}"
+        if self.max is not None:
+            return f"{what} of at most {self.max:g}"
+        return what
+
+    # -- one value ---------------------------------------------------------------------------
+    def scalar(self, v: Any) -> float | int:
+        """Read one value; NaN (or -1 for categories) when omitted; InvalidRecord when bad."""
+        if is_missing(v):
+            return -1 if self.kind == "category" else math.nan
+        if self.kind == "category":
+            i = self.index.get(_tag(v))
+            if i is None:
+                code = "not_an_option" if _tag(v) is not None else "wrong_type"
+                raise InvalidRecord(self.field, v, self.allowed, code)
+            return i
+        if self.kind == "date":
+            return self._date(v)
+        return self.check_number(self._number(v), v)
+
+    def _number(self, v: Any) -> float:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                                  np.floating)):
+            raise InvalidRecord(self.field, v, self.allowed, "wrong_type")
+        return float(v)
+
+    def check_number(self, x: float, original: Any = None) -> float:
+        """Check a number's integrality and range."""
+        if x != x:
+            return x
+        shown = x if original is None else original
+        if math.isinf(x) or (self.integer and not x.is_integer()):
+            raise InvalidRecord(self.field, shown, self.allowed, "wrong_type")
+        if (self.min is not None and x < self.min) or (self.max is not None and x > self.max):
+            raise InvalidRecord(self.field, shown, self.allowed, "out_of_range")
+        return x
+
+    def _date(self, v: Any) -> float:
+        if isinstance(v, pd.Timestamp):
+            v = v.date()
+        elif isinstance(v, np.datetime64):
+            v = pd.Timestamp(v).date()
+        if isinstance(v, dt.datetime):
+            v = v.date()
+        if isinstance(v, dt.date):
+            return float((v - _EPOCH).days)
+        if isinstance(v, str) and _ISO.match(v):
+            try:
+                return float((dt.date.fromisoformat(v) - _EPOCH).days)
+            except ValueError:
+                pass
+        raise InvalidRecord(self.field, v, self.allowed, "wrong_type")
+
+    # -- a column ----------------------------------------------------------------------------
+    def column(self, col: pd.Series | None, n: int, problems: Problems) -> np.ndarray:
+        """Read a whole column, adding bad rows to ``problems`` (their value becomes omitted)."""
+        if col is None:
+            if self.kind == "category":
+                return np.full(n, -1, dtype=np.int64)
+            return np.full(n, np.nan)
+        if self.kind == "category":
+            return self._category_column(col, problems)
+        if self.kind == "date":
+            return self._date_column(col, problems)
+        return self._number_column(col, problems)
+
+    def _fallback(self, col: pd.Series, problems: Problems, default: Any, dtype: Any) -> np.ndarray:
+        arr = col.to_numpy(dtype=object)
+        out = np.full(len(arr), default, dtype=dtype)
+        bad_rows, errors = [], []
+        for i, v in enumerate(arr):
+            try:
+                out[i] = self.scalar(v)
+            except InvalidRecord as err:
+                bad_rows.append(i)
+                errors.append(err)
+        problems.add_rows(np.array(bad_rows, dtype=int), errors)
+        return out
+
+    def _number_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
+        if not (pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
+            return self._fallback(col, problems, np.nan, "float64")
+        x = col.to_numpy(dtype="float64", na_value=np.nan)
+        present = ~np.isnan(x)
+        wrong = present & np.isinf(x)
+        if self.integer:
+            wrong |= present & ~wrong & (np.mod(np.where(present & ~wrong, x, 0), 1) != 0)
+        problems.add(wrong, self.field, x, self.allowed, "wrong_type")
+        out_of_range = np.zeros(len(x), dtype=bool)
+        if self.min is not None:
+            out_of_range |= present & (x < self.min)
+        if self.max is not None:
+            out_of_range |= present & (x > self.max)
+        out_of_range &= ~wrong
+        problems.add(out_of_range, self.field, x, self.allowed, "out_of_range")
+        bad = wrong | out_of_range
+        if bad.any():
+            x = x.copy()
+            x[bad] = np.nan
+        return x
+
+    def _date_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            if getattr(col.dtype, "tz", None) is not None:
+                col = col.dt.tz_localize(None)
+            d = col.to_numpy(dtype="datetime64[ns]")
+            nat = np.isnat(d)
+            out = d.astype("datetime64[D]").astype("int64").astype("float64")
+            out[nat] = np.nan
+            return out
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind in ("string", "empty"):
+            s = col.astype("object")
+            present = s.notna().to_numpy()
+            ok = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+            parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+            d = parsed.to_numpy(dtype="datetime64[ns]")
+            good = ~np.isnat(d)
+            bad = present & ~good
+            problems.add(bad, self.field, s.to_numpy(), self.allowed, "wrong_type")
+            out = np.full(len(s), np.nan)
+            out[good] = d[good].astype("datetime64[D]").astype("int64")
+            return out
+        return self._fallback(col, problems, np.nan, "float64")
+
+    def _category_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
+        tags = {t[0] for t in self.index}
+        if tags == {"s"} and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty",
+                                                                             "categorical"):
+            s = col.astype("object")
+            codes = pd.Categorical(s, categories=list(self.values)).codes.astype(np.int64)
+            present = s.notna().to_numpy()
+            bad = present & (codes < 0)
+            problems.add(bad, self.field, s.to_numpy(), self.allowed, "not_an_option")
+            return codes
+        if (tags == {"i"} and pd.api.types.is_numeric_dtype(col.dtype)
+                and not pd.api.types.is_bool_dtype(col.dtype)):
+            x = col.to_numpy(dtype="float64", na_value=np.nan)
+            keys = np.array(sorted(t[1] for t in self.index), dtype="float64")
+            pos = np.clip(np.searchsorted(keys, x), 0, len(keys) - 1)
+            hit = keys[pos] == x
+            order = np.array([self.index[("i", int(k))] for k in keys], dtype=np.int64)
+            codes = np.where(hit, order[pos], -1)
+            bad = ~np.isnan(x) & ~hit
+            problems.add(bad, self.field, x, self.allowed, "not_an_option")
+            return codes
+        return self._fallback(col, problems, -1, np.int64)
