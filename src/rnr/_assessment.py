@@ -151,7 +151,7 @@ class Assessment:
         --------
         >>> Assessment("x", "1", "published", {"total": {"raw": 3.0, "scaled": None,
         ...     "level": "low"}}, "low", [], [], {}, [], "0", "", "").summary()
-        'x 1: total=3 (low); risk level: low; needs: none identified'
+        'x 1: total=3 (low); risk level: low; needs: not assessed by this instrument'
         """
         parts = []
         for sid, s in self.scales.items():
@@ -160,5 +160,7 @@ class Assessment:
             lvl = f" ({s['level']})" if s.get("level") else ""
             parts.append(f"{sid}={shown}{lvl}")
         needs = ", ".join(self.ranked_needs) or "none identified"
+        if not self.needs:
+            needs = "not assessed by this instrument"
         return (f"{self.instrument} {self.version}: {'; '.join(parts)}; "
                 f"risk level: {self.risk_level or 'n/a'}; needs: {needs}")
