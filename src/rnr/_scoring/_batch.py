@@ -24,8 +24,12 @@ __all__ = ["score_frame"]
 def _frame_digest(df: pd.DataFrame) -> str:
     h = hashlib.sha256()
     h.update(",".join(map(str, df.columns)).encode())
-    if len(df):
-        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    for col in df.columns:
+        s = df[col]
+        try:
+            h.update(pd.util.hash_pandas_object(s, index=False).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists, dicts): hash their text
+            h.update("\x1f".join(map(repr, s.tolist())).encode())
     return "sha256:" + h.hexdigest()
 
 
@@ -387,11 +391,12 @@ def _row_digests(b: _Batch) -> np.ndarray:
 def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
                 row_digests: bool = False, detail: bool = False) -> pd.DataFrame:
     """Score every row of ``df``; see :func:`rnr.assess`."""
+    b = _Batch(c, df)
     for col in df.columns:
         if col not in c.record_keys and col not in keep:
-            raise InvalidRecord(str(col), "<column>", c.allowed_keys() + " (or pass keep=[...])",
-                                "unknown_field")
-    b = _Batch(c, df)
+            present = df[col].notna().to_numpy()
+            b.problems.add(present, str(col), df[col].to_numpy(),
+                           c.allowed_keys() + " (or pass keep=[...])", "unknown_field")
     b.read_inputs()
     b.read_items()
     b.check_missing()

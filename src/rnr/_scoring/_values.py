@@ -49,6 +49,12 @@ def _tag(v: Any) -> tuple | None:
     return None
 
 
+def _plain_numeric(dtype) -> bool:
+    """Integer or float columns (not bool, not complex)."""
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not pd.api.types.is_complex_dtype(dtype))
+
+
 def _describe_options(values: tuple) -> str:
     return "one of " + ", ".join(repr(v) for v in values)
 
@@ -206,7 +212,7 @@ class FieldSpec:
         return out
 
     def _number_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
-        if not (pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
+        if not _plain_numeric(col.dtype):
             return self._fallback(col, problems, np.nan, "float64")
         x = col.to_numpy(dtype="float64", na_value=np.nan)
         present = ~np.isnan(x)
@@ -256,13 +262,12 @@ class FieldSpec:
         if tags == {"s"} and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty",
                                                                              "categorical"):
             s = col.astype("object")
-            codes = pd.Categorical(s, categories=list(self.values)).codes.astype(np.int64)
+            codes = pd.Index(list(self.values), dtype=object).get_indexer(s).astype(np.int64)
             present = s.notna().to_numpy()
             bad = present & (codes < 0)
             problems.add(bad, self.field, s.to_numpy(), self.allowed, "not_an_option")
             return codes
-        if (tags == {"i"} and pd.api.types.is_numeric_dtype(col.dtype)
-                and not pd.api.types.is_bool_dtype(col.dtype)):
+        if tags == {"i"} and _plain_numeric(col.dtype):
             x = col.to_numpy(dtype="float64", na_value=np.nan)
             keys = np.array(sorted(t[1] for t in self.index), dtype="float64")
             pos = np.clip(np.searchsorted(keys, x), 0, len(keys) - 1)
