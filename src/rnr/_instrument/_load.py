@@ -20,6 +20,7 @@ from ._model import Instrument
 __all__ = ["load_instrument", "instruments", "read_definition", "shipped_paths", "resolve"]
 
 _CACHE: dict[str, Instrument] = {}
+_BY_NAME: dict[tuple, Instrument] = {}
 _LOCK = threading.Lock()
 
 
@@ -103,6 +104,16 @@ def resolve(name: str | Instrument | os.PathLike, version: str | None = None) ->
         if version is not None and version != inst.version:
             raise UnknownInstrument(inst.id, version, [inst.version])
         return inst
+    hit = _BY_NAME.get((text, version))
+    if hit is not None:
+        return hit
+    inst = _resolve_shipped(text, version)
+    with _LOCK:
+        _BY_NAME[(os.fspath(name), version)] = inst
+    return inst
+
+
+def _resolve_shipped(text: str, version: str | None) -> Instrument:
     if "@" in text:
         text, _, at = text.partition("@")
         if version is not None and version != at:

@@ -47,6 +47,25 @@ class Compiled:
             for sid, s in inst.scales.items()
         }
         self.weights = {sid: np.array([w for _, w in s.weights]) for sid, s in inst.scales.items()}
+        # plain-Python lookups for the one-record path
+        counted = set(self.counted)
+        self.item_plan = tuple(
+            (k, it, self.items[k], it.type == "categorical",
+             it.band_mins.tolist() if it.band_mins is not None else None,
+             it.table.tolist(), k in counted)
+            for k, it in ((k, inst.items[k]) for k in inst.item_order)
+        )
+        self.level_mins = {
+            (sid, key): [lv.min for lv in levels]
+            for sid, s in inst.scales.items() for key, levels in s.levels.items()
+        }
+        self.scaled_mins = {sid: s.scaled_mins.tolist() for sid, s in inst.scales.items()
+                            if s.scaled_mins is not None}
+        self.domain_plan = tuple(
+            (did, d, [t[1] for t in d.thresholds],
+             [(k, inst.items[k].points_min, inst.items[k].points_max) for k in d.items])
+            for did, d in inst.domains.items()
+        )
 
     def allowed_keys(self) -> str:
         """The record keys, as a sentence for error messages."""

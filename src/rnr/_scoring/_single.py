@@ -40,8 +40,8 @@ def _num(x: float) -> float | None:
     return None if _nan(x) else x
 
 
-def _level_at(levels: tuple, v: float):
-    i = bisect_right([lv.min for lv in levels], v) - 1
+def _level_at(levels: tuple, mins: list, v: float):
+    i = bisect_right(mins, v) - 1
     return levels[max(i, 0)]
 
 
@@ -75,24 +75,6 @@ def _item_value(c: Compiled, k: str, record: Mapping, inputs: dict, values: dict
     return spec.scalar(record.get(k)), None
 
 
-def _points(it, x: Any, by_index: int | None) -> float:
-    if it.type == "categorical":
-        if x < 0:
-            return math.nan
-        idx = x
-    elif _nan(x):
-        return math.nan
-    elif it.band_mins is None:
-        return x
-    else:
-        idx = bisect_right(it.band_mins.tolist(), x) - 1
-    if by_index is None:
-        return float(it.table[0, idx])
-    if by_index < 0:
-        return math.nan
-    return float(it.table[by_index, idx])
-
-
 def score_record(c: Compiled, record: Any) -> Assessment:
     """Score one record with compiled instrument ``c``; raises InvalidRecord subclasses."""
     inst = c.inst
@@ -116,28 +98,37 @@ def score_record(c: Compiled, record: Any) -> Assessment:
     points: dict[str, float] = {}
     items_out: dict[str, dict] = {}
     omitted: list[str] = []
-    for k in inst.item_order:
-        it = inst.items[k]
-        x, note = _item_value(c, k, record, inputs, values)
+    for k, it, spec, is_cat, bands, table, counted in c.item_plan:
+        if it.derive is None and it.source is None:
+            x = spec.scalar(record.get(k))
+            note = None
+        else:
+            x, note = _item_value(c, k, record, inputs, values)
         values[k] = x
-        by_index = None
-        if it.by is not None:
-            bv = inputs[it.by] if it.by in inputs else values[it.by]
-            by_index = int(bv)
-        p = _points(it, x, by_index)
+        missing = x < 0 if is_cat else x != x
+        if missing:
+            p = math.nan
+        elif not is_cat and bands is None:
+            p = x
+        else:
+            idx = x if is_cat else bisect_right(bands, x) - 1
+            if it.by is None:
+                p = table[0][idx]
+            else:
+                bi = int(inputs[it.by] if it.by in inputs else values[it.by])
+                p = math.nan if bi < 0 else table[bi][idx]
         points[k] = p
-        is_omitted = _nan(p)
-        kind = "category" if it.type == "categorical" else "number"
+        is_omitted = p != p
         shown = None
-        if not (x < 0 if kind == "category" else _nan(x)):
-            shown = canonical_value(kind, x, it.options)
+        if not missing:
+            shown = it.options[x] if is_cat else canonical_value("number", x)
             if it.derive is None and (it.source is None or k in record):
                 canon[k] = shown
-        if is_omitted and k in c.counted:
+        if is_omitted and counted:
             if it.required:
                 raise InvalidRecord(k, None, "an answer (this item is required)", "missing_required")
             omitted.append(k)
-        entry = {"value": shown, "points": _num(p), "omitted": is_omitted}
+        entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
         if note:
             entry["source"] = note
         items_out[k] = entry
@@ -252,9 +243,10 @@ def _scales(c: Compiled, inputs: dict, points: dict, warnings: list) -> dict:
                     warnings.append(f"scale {sid}: no level without {s.levels_by}")
             else:
                 levels = s.levels[key]
+                mins = c.level_mins[(sid, key)]
                 on_lo = lo if s.levels_on == "raw" else _scaled(s, lo)
                 on_hi = hi if s.levels_on == "raw" else _scaled(s, hi)
-                a, b = _level_at(levels, on_lo), _level_at(levels, on_hi)
+                a, b = _level_at(levels, mins, on_lo), _level_at(levels, mins, on_hi)
                 if a is b:
                     entry["level"] = a.id
                     entry["common"] = a.common
@@ -293,22 +285,20 @@ def _flags(c: Compiled, scales: dict, values: dict, warnings: list) -> list:
 
 
 def _needs(c: Compiled, points: dict, warnings: list) -> list:
-    inst = c.inst
     rows = []
-    for did, d in inst.domains.items():
+    for did, d, mins, members in c.domain_plan:
         score = lo_add = hi_add = 0.0
-        for k in d.items:
+        for k, pmin, pmax in members:
             p = points[k]
-            if _nan(p):
-                lo_add += inst.items[k].points_min
-                hi_add += inst.items[k].points_max
+            if p != p:
+                lo_add += pmin
+                hi_add += pmax
             else:
                 score += p
         level = None
         need: bool | None
         order = -1
-        if d.thresholds:
-            mins = [t[1] for t in d.thresholds]
+        if mins:
             i_lo = max(bisect_right(mins, score + lo_add) - 1, 0)
             i_hi = max(bisect_right(mins, score + hi_add) - 1, 0)
             if i_lo == i_hi:

@@ -121,6 +121,7 @@ class FieldSpec:
         self.integer = integer
         self.values = tuple(values)
         self.index = {_tag(v): i for i, v in enumerate(self.values)}
+        self.fast_index = {v: i for i, v in enumerate(self.values) if type(v) in (str, int)}
         self.allowed = self._allowed()
 
     def _allowed(self) -> str:
@@ -140,6 +141,15 @@ class FieldSpec:
     # -- one value ---------------------------------------------------------------------------
     def scalar(self, v: Any) -> float | int:
         """Read one value; NaN (or -1 for categories) when omitted; InvalidRecord when bad."""
+        t = type(v)
+        if (t is str or t is int) and self.kind == "category":
+            i = self.fast_index.get(v)
+            if i is not None and type(self.values[i]) is t:
+                return i
+        elif (t is int or t is float) and self.kind == "number":
+            x = float(v)
+            if x == x:
+                return self.check_number(x, v)
         if is_missing(v):
             return -1 if self.kind == "category" else math.nan
         if self.kind == "category":
