@@ -38,7 +38,7 @@ def _criminogenic_items():
 
 def _option_for(item_id, points):
     it = INST.items[item_id]
-    for value, p in zip(it.options, it.table[0]):
+    for value, p in zip(it.options, it.table[0], strict=True):
         if p == points:
             return value
     raise AssertionError(f"{item_id} has no option worth {points}")
@@ -73,7 +73,7 @@ def test_every_item_has_label_and_prompt_in_en_ru_kk(item_id):
         assert field is not None
         for lang in LANGS:
             assert isinstance(field.get(lang), str) and field[lang].strip(), (item_id, lang)
-    for value, label in zip(it.options, it.option_labels):
+    for value, label in zip(it.options, it.option_labels, strict=True):
         for lang in LANGS:
             assert label and label.get(lang, "").strip(), (item_id, value, lang)
 
