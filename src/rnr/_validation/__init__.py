@@ -7,22 +7,30 @@ measures that fit:
   (Brier, E/O, calibration intercept and slope, observed vs predicted rates by decile and by risk
   level) and error rates at cut-offs, overall and per group, with the moderated-regression test
   of predictive bias, in a :class:`ValidationReport`;
-- :func:`choose_cutoffs` derives cut-offs for risk levels and validates them;
-- :func:`followup_outcome` and :func:`outcome_within` turn follow-up times (or dates) into
-  outcomes within a fixed window, leaving out (and counting) people not followed for the whole
-  window.
+- :func:`choose_cutoffs` derives cut-offs for risk levels and validates them
+  (:class:`CutoffChoice`);
+- :func:`followup_outcome` (times) and :func:`outcome_within` (dates) turn follow-up into
+  outcomes within a fixed window, excluding and counting people not followed for the whole
+  window (:class:`FollowUpOutcome`).
 """
 
-from ._errors import InvalidData
-from ._group_audit import GroupAudit
 from ._bias import PredictiveBias
+from ._cutoffs import CutoffChoice, choose_cutoffs
+from ._errors import InvalidData
+from ._followup import FollowUpOutcome, followup_outcome, outcome_within
+from ._group_audit import GroupAudit
 from ._report import ValidationReport
 from ._validate import validate
 
 __all__ = [
-    "InvalidData",
+    "CutoffChoice",
+    "FollowUpOutcome",
     "GroupAudit",
+    "InvalidData",
     "PredictiveBias",
     "ValidationReport",
+    "choose_cutoffs",
+    "followup_outcome",
+    "outcome_within",
     "validate",
 ]

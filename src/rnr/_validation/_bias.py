@@ -186,8 +186,9 @@ def predictive_bias(
             "level": pd.Series([labels[i] for i in range(k) if not ok[i]], dtype=object),
             "n": pd.Series([int(n[i]) for i in range(k) if not ok[i]], dtype="int64"),
             "events": pd.Series([int(events[i]) for i in range(k) if not ok[i]], dtype="int64"),
-            "reason": pd.Series([f"fewer than {MIN_EVENTS} events or non-events"] * int((~ok).sum()),
-                                dtype=object),
+            "reason": pd.Series(
+                [f"fewer than {MIN_EVENTS} events or non-events"] * int((~ok).sum()), dtype=object
+            ),
         }
     )
     kept = [i for i in range(k) if ok[i]]
@@ -211,7 +212,8 @@ def predictive_bias(
     s_terms = list(range(2 + m, 2 + 2 * m))
     if fit.converged:
         coef, se, z, p = fit.coef, fit.se, fit.z, fit.p
-        tests = [wald_test(fit, a_terms), wald_test(fit, s_terms), wald_test(fit, a_terms + s_terms)]
+        both = a_terms + s_terms
+        tests = [wald_test(fit, a_terms), wald_test(fit, s_terms), wald_test(fit, both)]
     else:
         notes.append("The moderated regression did not converge (separation?): no test.")
         coef = se = z = p = np.full(design.shape[1], nan)

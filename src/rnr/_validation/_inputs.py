@@ -64,7 +64,7 @@ def _is_number_or_missing(v) -> bool:
 
 
 def same_index(*values) -> None:
-    """Raise InvalidData when pandas inputs carry different indexes (they are aligned by position)."""
+    """Raise InvalidData when pandas inputs carry different indexes (matched by position)."""
     named = [(field, _index_of(v)) for field, v in values]
     named = [(f, ix) for f, ix in named if ix is not None]
     for field, ix in named[1:]:
@@ -98,7 +98,7 @@ def as_risk(risk, n: int) -> np.ndarray:
 
 
 def as_groups(groups, n: int) -> dict[str, tuple[np.ndarray, list]]:
-    """Grouping columns as ``{name: (codes, labels)}``; code -1 marks a missing label.
+    """Return grouping columns as ``{name: (codes, labels)}``; code -1 marks a missing label.
 
     Accepts a Series (its name, or ``"group"``), a DataFrame (each column), a mapping of names
     to sequences, or one plain sequence (named ``"group"``). Labels are returned as plain Python

@@ -45,7 +45,9 @@ def _cell(value) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str | None = None) -> str:
+def markdown_table(
+    headers: Sequence[str], rows: Sequence[Sequence], align: str | None = None
+) -> str:
     """Render a GitHub-flavoured Markdown table; ``align`` is one letter per column (l/r).
 
     Examples
@@ -62,7 +64,8 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], align: str 
     lines = []
     for j, row in enumerate(cells):
         parts = [
-            c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align, strict=True)
+            c.ljust(w) if a == "l" else c.rjust(w)
+            for c, w, a in zip(row, widths, align, strict=True)
         ]
         lines.append("| " + " | ".join(parts) + " |")
         if j == 0:

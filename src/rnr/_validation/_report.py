@@ -144,7 +144,7 @@ class ValidationReport:
 
     # ------------------------------------------------------------------ tables
     def to_frame(self, table: str = "summary") -> pd.DataFrame:
-        """The report as a DataFrame, overall first, then every group level.
+        """Return the report as a DataFrame, overall first, then every group level.
 
         Parameters
         ----------
@@ -221,7 +221,7 @@ class ValidationReport:
         return frame
 
     def to_markdown(self) -> str:
-        """The report as Markdown (headline measures, tables, groups, bias tests and notes).
+        """Render the report as Markdown (headline measures, tables, groups, bias tests, notes).
 
         Examples
         --------
@@ -237,7 +237,7 @@ class ValidationReport:
 
     # ------------------------------------------------------------------ dict I/O
     def to_dict(self) -> dict:
-        """A JSON-ready mapping that :meth:`from_dict` turns back into an equal report.
+        """Return a JSON-ready mapping that :meth:`from_dict` turns back into an equal report.
 
         Floats are kept exactly (``json`` round-trips them); NaN and infinities are written as
         ``"nan"``, ``"inf"``, ``"-inf"``; tables as ``{"columns": [...], "data": [[...]]}``.

@@ -1,4 +1,4 @@
-"""``validate``: discrimination, calibration, cut-offs and group audits of risks against outcomes."""
+"""``validate``: discrimination, calibration, cut-offs and group audits of risks vs outcomes."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ _SCORE_NOTE = (
 
 
 def _order(labels: list) -> list[int]:
-    """Indices of ``labels`` in sorted order (by value, or by text when types are mixed)."""
+    """Return indices of ``labels`` in sorted order (by value; by text if types are mixed)."""
     idx = list(range(len(labels)))
     try:
         return sorted(idx, key=lambda i: labels[i])
@@ -71,7 +71,7 @@ def _population(
     n_jobs,
     n_bins: int,
 ) -> ValidationReport:
-    """The report of one population (everyone, or one group level), without groups."""
+    """Build the report of one population (everyone, or one group level), without groups."""
     notes: list[str] = []
     counts = rank_counts(y, risk)
     n = int(y.size)
