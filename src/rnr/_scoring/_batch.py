@@ -180,27 +180,65 @@ class _Batch:
         self.row_warnings.append((np.atleast_1d(rows), text))
 
 
+class _Cat:
+    """Category codes (-1 for none) and their labels: a cheap object-free level column."""
+
+    def __init__(self, codes: np.ndarray, categories: list) -> None:
+        self.codes = codes
+        self.categories = categories
+
+
+def _sum_matrix(b: _Batch) -> tuple:
+    """Every sum scale at once: (P0 @ W, M @ Wlo, M @ Whi, answered counts) by scale column."""
+    inst = b.inst
+    sums = [sid for sid, s in inst.scales.items() if s.type == "sum"]
+    keys = sorted({k for sid in sums for k, _ in inst.scales[sid].weights},
+                  key=list(inst.items).index)
+    if not sums:
+        return {}, None
+    col = {k: j for j, k in enumerate(keys)}
+    W = np.zeros((len(keys), len(sums)))
+    for j, sid in enumerate(sums):
+        for k, w in inst.scales[sid].weights:
+            W[col[k], j] += w
+    P = np.empty((b.n, len(keys)))
+    for k, j in col.items():
+        P[:, j] = b.points[k]
+    M = np.isnan(P)
+    any_missing = M.any()
+    if any_missing:
+        P[M] = 0.0
+    raw = P @ W
+    res = {}
+    for j, sid in enumerate(sums):
+        res[sid] = raw[:, j]
+    extra = None
+    if any_missing:
+        pmin = np.array([inst.items[k].points_min for k in keys])[:, None] * W
+        pmax = np.array([inst.items[k].points_max for k in keys])[:, None] * W
+        Mf = M.astype("float64")
+        lo_add = Mf @ np.minimum(pmin, pmax)
+        hi_add = Mf @ np.maximum(pmin, pmax)
+        n_ans = (~M).astype("float64") @ (W != 0)
+        extra = {sid: (lo_add[:, j], hi_add[:, j], n_ans[:, j],
+                       float((W[:, j] != 0).sum())) for j, sid in enumerate(sums)}
+    return res, extra
+
+
 def _scales(b: _Batch, out: dict) -> None:
     inst, n = b.inst, b.n
     env_scale: dict[str, np.ndarray] = {}
+    sums, extra = _sum_matrix(b)
     for sid, s in inst.scales.items():
         if s.type == "sum":
-            keys = [k for k, _ in s.weights]
-            w = b.c.weights[sid]
-            P = np.column_stack([b.points[k] for k in keys]) if keys else np.zeros((n, 0))
-            miss = np.isnan(P)
-            WP = np.where(miss, 0.0, P) * w
-            answered = WP.sum(axis=1)
-            pmin = np.array([inst.items[k].points_min for k in keys]) * w
-            pmax = np.array([inst.items[k].points_max for k in keys]) * w
-            lo_w, hi_w = np.minimum(pmin, pmax), np.maximum(pmin, pmax)
-            if miss.any():
-                lo = answered + (miss * lo_w).sum(axis=1)
-                hi = answered + (miss * hi_w).sum(axis=1)
-                n_ans = (~miss).sum(axis=1)
+            answered = sums[sid]
+            if extra is not None and extra[sid][0].any() | extra[sid][1].any() | (
+                    extra[sid][2] < extra[sid][3]).any():
+                lo_add, hi_add, n_ans, n_items = extra[sid]
+                lo, hi = answered + lo_add, answered + hi_add
                 if inst.prorate:
                     with np.errstate(invalid="ignore", divide="ignore"):
-                        raw = np.where(n_ans > 0, answered * len(keys) / n_ans, np.nan)
+                        raw = np.where(n_ans > 0, answered * n_items / n_ans, np.nan)
                 else:
                     raw = answered
             else:
@@ -240,34 +278,44 @@ def _scaled(s, raw: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(raw), np.nan, s.scaled_values[idx])
 
 
-def _scale_levels(b: _Batch, sid: str, s, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _scale_levels(b: _Batch, sid: str, s, lo: np.ndarray, hi: np.ndarray) -> _Cat:
     n = b.n
+    same_range = lo is hi
     on_lo = lo if s.levels_on == "raw" else _scaled(s, lo)
-    on_hi = hi if s.levels_on == "raw" else _scaled(s, hi)
-    level = np.full(n, None, dtype=object)
-    groups = [(None, np.ones(n, dtype=bool))]
+    on_hi = on_lo if same_range else (hi if s.levels_on == "raw" else _scaled(s, hi))
+    cats: list[str] = []
+    for levels in s.levels.values():
+        cats += [lv.id for lv in levels if lv.id not in cats]
+    und = len(cats)
+    cats.append("undetermined")
+    codes = np.full(n, -1, dtype=np.int64)
+    groups = [(None, None)]
     if s.levels_by is not None:
-        codes = b.inputs[s.levels_by]
+        key_codes = b.inputs[s.levels_by]
         vals = b.c.inputs[s.levels_by].values
-        groups = [(vals[i], codes == i) for i in range(len(vals))]
-        nokey = (codes < 0) & ~np.isnan(lo) & ~b.problems.bad
+        groups = [(vals[i], key_codes == i) for i in range(len(vals))]
+        nokey = (key_codes < 0) & ~np.isnan(lo) & ~b.problems.bad
         if nokey.any():
             b.warn(np.flatnonzero(nokey), f"scale {sid}: no level without {s.levels_by}")
+    has = ~np.isnan(on_lo)
     for key, mask in groups:
         levels = s.levels[key]
-        ids = np.array([lv.id for lv in levels], dtype=object)
-        ok = mask & ~np.isnan(lo)
+        to_cat = np.array([cats.index(lv.id) for lv in levels])
+        ok = has if mask is None else (mask & has)
         i_lo = _level_ids(levels, on_lo)
+        if same_range:
+            codes = np.where(ok, to_cat[i_lo], codes)
+            continue
         i_hi = _level_ids(levels, on_hi)
-        same = ok & (i_lo == i_hi)
-        level[same] = ids[i_lo[same]]
-        diff = ok & (i_lo != i_hi)
+        same = i_lo == i_hi
+        codes = np.where(ok, np.where(same, to_cat[i_lo], und), codes)
+        diff = ok & ~same
         if diff.any():
-            level[diff] = "undetermined"
+            ids = [lv.id for lv in levels]
             for r in np.flatnonzero(diff & ~b.problems.bad):
                 b.warn(r, f"scale {sid}: level undetermined ({ids[i_lo[r]]} to {ids[i_hi[r]]}) "
                        "because of omitted items")
-    return level
+    return _Cat(codes, cats)
 
 
 def _flags(b: _Batch, out: dict) -> None:
@@ -296,29 +344,36 @@ def _needs(b: _Batch, out: dict) -> None:
     keys, doms = [], []
     for did, d in inst.domains.items():
         score = np.zeros(n)
-        lo_add = np.zeros(n)
-        hi_add = np.zeros(n)
+        lo_add = hi_add = None
         for k in d.items:
             p = b.points[k]
             m = np.isnan(p)
-            score += np.where(m, 0.0, p)
             if m.any():
+                score += np.where(m, 0.0, p)
+                if lo_add is None:
+                    lo_add, hi_add = np.zeros(n), np.zeros(n)
                 lo_add += m * inst.items[k].points_min
                 hi_add += m * inst.items[k].points_max
+            else:
+                score += p
         out[f"need.{did}.score"] = score
         if d.thresholds:
             mins = np.array([t[1] for t in d.thresholds])
-            names = np.array([t[0] for t in d.thresholds], dtype=object)
-            i_lo = np.maximum(np.searchsorted(mins, score + lo_add, side="right") - 1, 0)
-            i_hi = np.maximum(np.searchsorted(mins, score + hi_add, side="right") - 1, 0)
-            same = i_lo == i_hi
-            level = np.where(same, names[i_lo], "undetermined").astype(object)
-            need = np.where(same, (i_lo > 0).astype(float), np.where(i_lo > 0, 1.0, np.nan))
-            if (~same).any():
+            names = [t[0] for t in d.thresholds]
+            if lo_add is None:
+                i_lo = np.maximum(np.searchsorted(mins, score, side="right") - 1, 0)
+                codes = i_lo
+                need = (i_lo > 0).astype(float)
+            else:
+                i_lo = np.maximum(np.searchsorted(mins, score + lo_add, side="right") - 1, 0)
+                i_hi = np.maximum(np.searchsorted(mins, score + hi_add, side="right") - 1, 0)
+                same = i_lo == i_hi
+                codes = np.where(same, i_lo, len(names))
+                need = np.where(same, (i_lo > 0).astype(float), np.where(i_lo > 0, 1.0, np.nan))
                 for r in np.flatnonzero(~same & ~b.problems.bad):
                     b.warn(r, f"need {did}: level undetermined ({names[i_lo[r]]} to "
                            f"{names[i_hi[r]]}) because of omitted items")
-            out[f"need.{did}.level"] = level
+            out[f"need.{did}.level"] = _Cat(codes, names + ["undetermined"])
             order = i_lo
         else:
             need = (score > d.min_score).astype(float)
@@ -327,32 +382,17 @@ def _needs(b: _Batch, out: dict) -> None:
         if d.role == "need":
             span = d.max_score - d.min_score
             share = (score - d.min_score) / span if span > 0 else np.zeros(n)
-            is_need = need == 1.0
-            keys.append(np.column_stack([np.where(is_need, 0, 1), -order, -share]))
-            doms.append((did, b.c.c8_rank[d.central_eight]))
+            # the one-record key (not need, -level, Central Eight order, -share) as one number
+            keys.append(((np.where(need == 1.0, 0, 1) * 100 + (50 - order)) * 100
+                         + b.c.c8_rank[d.central_eight]) + (1 - share) * 0.99)
+            doms.append(did)
     if keys:
-        tie = np.array([t for _, t in doms])
-        K = np.stack(keys, axis=1)  # n x d x 3
-        ranks = _rank(K, tie)
-        for j, (did, _) in enumerate(doms):
+        K = np.column_stack(keys)
+        order = np.argsort(K, axis=1, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.arange(1, len(doms) + 1)[None, :], axis=1)
+        for j, did in enumerate(doms):
             out[f"need.{did}.rank"] = ranks[:, j]
-
-
-def _rank(K: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """Rank domains per row by (need first, level desc, share desc, Central Eight order)."""
-    n, d, _ = K.shape
-    perm = np.argsort(tie, kind="stable")
-    Kp = K[:, perm, :]
-    order = np.arange(d)[None, :].repeat(n, axis=0)
-    for col in (2, 1, 0):  # least significant first, stable sorts
-        vals = np.take_along_axis(Kp[:, :, col], order, axis=1)
-        o = np.argsort(vals, axis=1, kind="stable")
-        order = np.take_along_axis(order, o, axis=1)
-    ranks = np.empty((n, d), dtype=np.int64)
-    np.put_along_axis(ranks, order, np.arange(1, d + 1)[None, :].repeat(n, axis=0), axis=1)
-    out = np.empty_like(ranks)
-    out[:, perm] = ranks
-    return out
 
 
 def _row_digests(b: _Batch) -> np.ndarray:
@@ -411,6 +451,10 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
     for k, v in out.items():
         if k.startswith("_"):
             continue
+        if isinstance(v, _Cat):
+            codes = np.where(bad, -1, v.codes) if bad.any() else v.codes
+            result[k] = pd.Categorical.from_codes(codes, categories=v.categories)
+            continue
         if v.dtype == object:
             v = v.copy()
             v[bad] = None
@@ -420,7 +464,7 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
             v = np.where(bad, np.nan, v)
         result[k] = v
     if inst.primary_scale is not None and f"{inst.primary_scale}.level" in out:
-        result["risk_level"] = result[f"{inst.primary_scale}.level"]
+        result["risk_level"] = result[f"{inst.primary_scale}.level"].copy()
     if detail:
         for k in inst.item_order:
             result[f"item.{k}.points"] = np.where(bad, np.nan, b.points[k])

@@ -325,7 +325,7 @@ def _needs(c: Compiled, points: dict, warnings: list) -> list:
             "kind": d.kind,
             "role": d.role,
             "central_eight": d.central_eight,
-            "_key": (0 if need else 1, -order, -share, c.c8_rank[d.central_eight]),
+            "_key": (0 if need else 1, -order, c.c8_rank[d.central_eight], -share),
         })
     ranked = sorted((r for r in rows if r["role"] == "need"), key=lambda r: r["_key"])
     for i, r in enumerate(ranked, 1):

@@ -278,13 +278,22 @@ class FieldSpec:
             problems.add(bad, self.field, s.to_numpy(), self.allowed, "not_an_option")
             return codes
         if tags == {"i"} and _plain_numeric(col.dtype):
+            keys = sorted(t[1] for t in self.index)
+            lo, hi = keys[0], keys[-1]
+            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+            for k in keys:
+                lut[k - lo] = self.index[("i", k)]
+            if pd.api.types.is_integer_dtype(col.dtype) and not col.hasnans:
+                xi = col.to_numpy()
+                inside = (xi >= lo) & (xi <= hi)
+                codes = lut[np.where(inside, xi - lo, 0)]
+                codes = np.where(inside, codes, -1) if not inside.all() else codes
+                problems.add(codes < 0, self.field, xi, self.allowed, "not_an_option")
+                return codes
             x = col.to_numpy(dtype="float64", na_value=np.nan)
-            keys = np.array(sorted(t[1] for t in self.index), dtype="float64")
-            pos = np.clip(np.searchsorted(keys, x), 0, len(keys) - 1)
-            hit = keys[pos] == x
-            order = np.array([self.index[("i", int(k))] for k in keys], dtype=np.int64)
-            codes = np.where(hit, order[pos], -1)
-            bad = ~np.isnan(x) & ~hit
-            problems.add(bad, self.field, x, self.allowed, "not_an_option")
+            inside = (x >= lo) & (x <= hi) & (np.floor(x) == x)
+            codes = lut[np.where(inside, x - lo, 0).astype(np.int64)]
+            codes = np.where(inside, codes, -1)
+            problems.add(~np.isnan(x) & (codes < 0), self.field, x, self.allowed, "not_an_option")
             return codes
         return self._fallback(col, problems, -1, np.int64)
