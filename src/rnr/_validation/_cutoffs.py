@@ -170,7 +170,7 @@ def _by_proportions(cum_before: np.ndarray, n: int, shares: np.ndarray) -> list[
     m = cum_before.size
     for i, w in enumerate(wanted):
         lo = (chosen[-1] + 1) if chosen else 1
-        hi = m - (k - 1 - i)  # leave a distinct value for each later level
+        hi = m - (k - 2 - i)  # leave a distinct value for each later level
         candidates = np.arange(lo, hi)
         best = candidates[np.argmin(np.abs(cum_before[candidates] - w))]
         chosen.append(int(best))
