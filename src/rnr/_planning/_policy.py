@@ -229,8 +229,9 @@ def _check_tiers(d: dict, src: str, top: int) -> None:
     for i, tier in enumerate(tiers):
         if tier["common_min"] > g["low_risk_max_common"]:
             continue
-        doses = [tier["dosage_hours"]] + [tier["escalation"]["dosage_hours"]] * (
-            "escalation" in tier)
+        doses = [tier["dosage_hours"]]
+        if "escalation" in tier:
+            doses.append(tier["escalation"]["dosage_hours"])
         if (tier["contacts_per_month"] >= g["intensive_contacts_min"] or tier.get("intensive")
                 or tier.get("residential") or max(doses) >= g["high_dose_hours_min"]):
             raise InvalidPolicy(src, f"tiers[{i}]",

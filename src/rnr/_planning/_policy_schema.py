@@ -45,7 +45,8 @@ _COMMON = {"type": "integer", "minimum": 1}
 _STEP = {
     "type": "object",
     "required": ["id", "label"],
-    "properties": {"id": _ID, "label": _TEXT, "service": _ID, "source": _IDS},
+    "properties": {"id": _ID, "label": _TEXT, "service": _ID, "source": _IDS,
+                   "section": {"type": "string", "enum": ["employment", "housing"]}},
     "additionalProperties": False,
 }
 _TIER = {
