@@ -13,7 +13,9 @@ from sklearn.isotonic import IsotonicRegression
 
 from rnr._validation import CutoffChoice, InvalidData, choose_cutoffs
 
-DATA = Path(os.environ.get("RNR_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("RNR_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 COMPAS = DATA / "compas" / "compas-scores-two-years.csv"
 
 

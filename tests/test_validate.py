@@ -19,7 +19,9 @@ from rnr._validation._auc import delong_se, rank_counts
 from rnr._validation._intervals import wilson_interval
 from rnr._validation._logistic import fit_logistic
 
-DATA = Path(os.environ.get("RNR_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("RNR_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 COMPAS = DATA / "compas" / "compas-scores-two-years.csv"
 
 
