@@ -107,10 +107,17 @@ def responsivity_lines(responsivity: Mapping, needs: list, policy: Policy) -> li
                               "delivery": _label(adj["delivery"]),
                               "sequence": adj.get("sequence"),
                               "rule": f"responsivity.{factor['id']}.{when}"})
+    known = {f["id"] for f in policy.get("responsivity", ())}
     for need in needs:
-        if need.get("need") is True and need.get("role") == "responsivity":
-            lines.append({"factor": need["domain"], "value": need.get("level"), "delivery": None,
-                          "sequence": None, "rule": "rnr.responsivity.assessment_domain"})
+        if need.get("need") is not True or need.get("role") != "responsivity":
+            continue
+        if need["domain"] in responsivity:
+            continue  # the caller already set this factor's value: its adjustment is above
+        hint = (f"set responsivity={{'{need['domain']}': ...}} to choose the delivery"
+                if need["domain"] in known else "adapt delivery by hand")
+        lines.append({"factor": need["domain"], "value": need.get("level"), "delivery": None,
+                      "sequence": None, "note": f"Flagged by the assessment: {hint}.",
+                      "rule": "rnr.responsivity.assessment_domain"})
     return lines
 
 

@@ -391,7 +391,7 @@ class Plan:
             out.append(f"Target {i}: {tg['domain']} ({tg['central_eight']}) -> "
                        f"{_text(tg['intervention_label'], lang)}, {tg['hours']} h [{tg['rule']}]")
         for line in self.responsivity:
-            text = _text(line["delivery"], lang) or "adapt delivery"
+            text = _text(line["delivery"], lang) or line.get("note", "")
             out.append(f"Responsivity: {line['factor']}={line['value']}: {text} "
                        f"({line['sequence']}) [{line['rule']}]")
         for s in self.stabilisation:

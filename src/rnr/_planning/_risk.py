@@ -140,6 +140,11 @@ def place(a: dict, policy: Policy, probability: float | None = None) -> tuple[di
                           f"one of {', '.join(mapping['levels'])} (mapped in policy "
                           f"{policy.id!r})", "unmapped_level")
     common = mapping["levels"][level]
+    declared = a["scales"].get(scale, {}).get("common") if scale != "risk_level" else None
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared != common:
+        warnings.append(f"The instrument declares common level {declared} for {level!r}; "
+                        f"policy {policy.id!r} maps it to {common}. The policy's mapping was "
+                        "used.")
     risk.update(assessed_common_level=common, common_level=common,
                 rule=f"common_scale.instruments.{instrument}.levels.{level}")
     return risk, warnings

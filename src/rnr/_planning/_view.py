@@ -1,7 +1,7 @@
 """Read an assessment (an ``rnr.Assessment`` or its ``to_dict()`` mapping) as plain data.
 
 Only the parts a plan needs are kept (no item answers): instrument, version, status, scales,
-risk_level, flags, needs, warnings, rnr_version and input_digest.
+risk_level, flags, needs, warnings, rnr_version and the digests.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ._errors import InvalidPlan
 __all__ = ["assessment_dict", "KEPT"]
 
 KEPT = ("instrument", "version", "status", "scales", "risk_level", "flags", "needs", "warnings",
-        "rnr_version", "input_digest")
+        "rnr_version", "instrument_digest", "input_digest")
 _REQUIRED = ("instrument", "version", "scales", "risk_level", "needs")
 _NEED_KEYS = ("domain", "need", "rank", "kind", "role", "central_eight")
 
