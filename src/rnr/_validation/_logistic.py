@@ -44,8 +44,10 @@ class LogisticFit:
 
 
 def _deviance(y: np.ndarray, eta: np.ndarray) -> float:
-    # -2 log-likelihood, computed stably: log p = -log(1 + e^-eta), log(1-p) = -log(1 + e^eta)
-    return float(2.0 * (y @ np.logaddexp(0.0, -eta) + (1.0 - y) @ np.logaddexp(0.0, eta)))
+    # -2 log-likelihood = 2 * sum(softplus(-eta) + (1 - y) * eta), since -log p = softplus(-eta)
+    # and -log(1 - p) = softplus(eta) = softplus(-eta) + eta; softplus computed stably
+    softplus_neg = np.log1p(np.exp(-np.abs(eta))) + np.maximum(-eta, 0.0)
+    return float(2.0 * (softplus_neg.sum() + (1.0 - y) @ eta))
 
 
 def fit_logistic(

@@ -6,6 +6,7 @@ import dataclasses
 import math
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._auc import auc_from_counts, auc_to_d, delong_se, rank_counts
 from ._bias import predictive_bias
@@ -210,6 +211,14 @@ def validate(
     >>> s.kind, s.brier, s.calibration_slope
     ('score', None, None)
     """
+    # The linear algebra here is on a handful of columns: multi-threaded BLAS gains nothing and,
+    # on a busy machine, its spinning threads made dot products a thousand times slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _validate(y, risk, groups, cutoffs, n_boot, random_state, kind, missing, n_bins,
+                         n_jobs)
+
+
+def _validate(y, risk, groups, cutoffs, n_boot, random_state, kind, missing, n_bins, n_jobs):
     kind = check_choice(kind, "kind", ("auto", "probability", "score"))
     missing = check_choice(missing, "missing", ("raise", "drop"))
     n_boot = check_int(n_boot, "n_boot", 0)
