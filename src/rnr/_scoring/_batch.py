@@ -120,7 +120,10 @@ class _Batch:
         return given
 
     def read_items(self) -> None:
-        for k in self.inst.item_order:
+        order = self.inst.item_order
+        self.col_of = {k: j for j, k in enumerate(order)}
+        self.P = np.empty((self.n, len(order)), order="F")
+        for k in order:
             it = self.inst.items[k]
             if it.derive is not None:
                 x = self._derive(k, it)
@@ -129,33 +132,36 @@ class _Batch:
             else:
                 x = self.c.items[k].column(self.col(k), self.n, self.problems)
             self.values[k] = x
-            self.points[k] = self._points(it, x)
+            j = self.col_of[k]
+            self.P[:, j] = self._points(it, x)
+            self.points[k] = self.P[:, j]
 
     def _points(self, it, x: np.ndarray) -> np.ndarray:
+        ext = self.c.table_ext[it.id]  # points with a NaN row and column for "missing"
         if it.type == "categorical":
-            missing = x < 0
-            idx = np.where(missing, 0, x)
+            idx = x
+        elif it.band_mins is None:
+            return x
         else:
-            missing = np.isnan(x)
-            if it.band_mins is None:
-                return x
-            idx = np.searchsorted(it.band_mins, np.where(missing, it.band_mins[0], x),
-                                  side="right") - 1
-            idx = np.maximum(idx, 0)
+            idx = np.searchsorted(it.band_mins, x, side="right") - 1
+            idx[np.isnan(x)] = -1
         if it.by is None:
-            pts = it.table[0][idx]
-        else:
-            bv = self.inputs[it.by] if it.by in self.inputs else self.values[it.by]
-            bmiss = bv < 0
-            missing = missing | bmiss
-            pts = it.table[np.where(bmiss, 0, bv), idx]
-        return np.where(missing, np.nan, pts)
+            return ext[0][idx]
+        bv = self.inputs[it.by] if it.by in self.inputs else self.values[it.by]
+        return ext[bv, idx]
 
     def check_missing(self) -> np.ndarray:
-        counted = [k for k in self.c.counted]
-        if not counted:
-            return np.zeros((self.n, 0), dtype=bool)
-        om = np.column_stack([np.isnan(self.points[k]) for k in counted])
+        M = np.isnan(self.P)
+        self.M = M
+        self.any_missing = bool(M.any())
+        if self.any_missing:
+            self.P0 = np.where(M, 0.0, self.P)
+        else:
+            self.P0 = self.P
+        counted = list(self.c.counted)
+        if not counted or not self.any_missing:
+            return M
+        om = M[:, [self.col_of[k] for k in counted]]
         for j, k in enumerate(counted):
             if self.inst.items[k].required:
                 self.problems.add(om[:, j] & ~self.problems.bad, k, None,
@@ -174,10 +180,17 @@ class _Batch:
             for r in np.flatnonzero(any_om & ~self.problems.bad):
                 names = [k for j, k in enumerate(counted) if om[r, j]]
                 self.warn(r, f"{len(names)} item(s) omitted: {', '.join(names)}{note}")
-        return om
+        return M
 
     def warn(self, rows, text) -> None:
         self.row_warnings.append((np.atleast_1d(rows), text))
+
+
+class _Rank:
+    """A small-integer column (nullable Int8 in the result)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
 
 
 class _Cat:
@@ -189,39 +202,20 @@ class _Cat:
 
 
 def _sum_matrix(b: _Batch) -> tuple:
-    """Every sum scale at once: (P0 @ W, M @ Wlo, M @ Whi, answered counts) by scale column."""
-    inst = b.inst
-    sums = [sid for sid, s in inst.scales.items() if s.type == "sum"]
-    keys = sorted({k for sid in sums for k, _ in inst.scales[sid].weights},
-                  key=list(inst.items).index)
+    """Every sum scale at once: P0 @ W, and the ranges from omitted items (M @ W_lo, M @ W_hi)."""
+    W, sums = b.c.sum_weights
     if not sums:
         return {}, None
-    col = {k: j for j, k in enumerate(keys)}
-    W = np.zeros((len(keys), len(sums)))
-    for j, sid in enumerate(sums):
-        for k, w in inst.scales[sid].weights:
-            W[col[k], j] += w
-    P = np.empty((b.n, len(keys)))
-    for k, j in col.items():
-        P[:, j] = b.points[k]
-    M = np.isnan(P)
-    any_missing = M.any()
-    if any_missing:
-        P[M] = 0.0
-    raw = P @ W
-    res = {}
-    for j, sid in enumerate(sums):
-        res[sid] = raw[:, j]
+    raw = b.P0 @ W
+    res = {sid: raw[:, j] for j, sid in enumerate(sums)}
     extra = None
-    if any_missing:
-        pmin = np.array([inst.items[k].points_min for k in keys])[:, None] * W
-        pmax = np.array([inst.items[k].points_max for k in keys])[:, None] * W
-        Mf = M.astype("float64")
-        lo_add = Mf @ np.minimum(pmin, pmax)
-        hi_add = Mf @ np.maximum(pmin, pmax)
-        n_ans = (~M).astype("float64") @ (W != 0)
-        extra = {sid: (lo_add[:, j], hi_add[:, j], n_ans[:, j],
-                       float((W[:, j] != 0).sum())) for j, sid in enumerate(sums)}
+    if b.any_missing:
+        Wlo, Whi = b.c.sum_ranges
+        Mf = b.M.astype("float64")
+        lo_add, hi_add = Mf @ Wlo, Mf @ Whi
+        n_ans = (~b.M).astype("float64") @ (W != 0)
+        extra = {sid: (lo_add[:, j], hi_add[:, j], n_ans[:, j], float((W[:, j] != 0).sum()))
+                 for j, sid in enumerate(sums)}
     return res, extra
 
 
@@ -339,60 +333,71 @@ def _flags(b: _Batch, out: dict) -> None:
         out[f"flag.{f.id}"] = raised
 
 
+def _thresholds(mins: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Index of the last threshold at or below x (0 below the first)."""
+    if len(mins) <= 8:
+        idx = np.zeros(len(x), dtype=np.int8)
+        for m in mins[1:]:
+            idx += x >= m
+        return idx
+    return np.maximum(np.searchsorted(mins, x, side="right") - 1, 0)
+
+
 def _needs(b: _Batch, out: dict) -> None:
     inst, n = b.inst, b.n
+    D, dom_ids = b.c.domain_matrix
+    if not dom_ids:
+        return
+    scores = b.P0 @ D
+    lo_all = hi_all = None
+    if b.any_missing:
+        Dlo, Dhi = b.c.domain_ranges
+        Mf = b.M.astype("float64")
+        lo_all, hi_all = Mf @ Dlo, Mf @ Dhi
     keys, doms = [], []
-    for did, d in inst.domains.items():
-        score = np.zeros(n)
-        lo_add = hi_add = None
-        for k in d.items:
-            p = b.points[k]
-            m = np.isnan(p)
-            if m.any():
-                score += np.where(m, 0.0, p)
-                if lo_add is None:
-                    lo_add, hi_add = np.zeros(n), np.zeros(n)
-                lo_add += m * inst.items[k].points_min
-                hi_add += m * inst.items[k].points_max
-            else:
-                score += p
+    for j, did in enumerate(dom_ids):
+        d = inst.domains[did]
+        score = scores[:, j]
+        lo_add = None if lo_all is None else lo_all[:, j]
+        hi_add = None if hi_all is None else hi_all[:, j]
+        if lo_add is not None and not (lo_add.any() or hi_add.any()):
+            lo_add = hi_add = None
         out[f"need.{did}.score"] = score
         if d.thresholds:
             mins = np.array([t[1] for t in d.thresholds])
             names = [t[0] for t in d.thresholds]
             if lo_add is None:
-                i_lo = np.maximum(np.searchsorted(mins, score, side="right") - 1, 0)
+                i_lo = _thresholds(mins, score)
                 codes = i_lo
-                need = (i_lo > 0).astype(float)
+                need = i_lo > 0
             else:
-                i_lo = np.maximum(np.searchsorted(mins, score + lo_add, side="right") - 1, 0)
-                i_hi = np.maximum(np.searchsorted(mins, score + hi_add, side="right") - 1, 0)
+                i_lo = _thresholds(mins, score + lo_add)
+                i_hi = _thresholds(mins, score + hi_add)
                 same = i_lo == i_hi
                 codes = np.where(same, i_lo, len(names))
-                need = np.where(same, (i_lo > 0).astype(float), np.where(i_lo > 0, 1.0, np.nan))
+                need = i_lo > 0  # an undetermined level counts as a need when its low end is one
                 for r in np.flatnonzero(~same & ~b.problems.bad):
                     b.warn(r, f"need {did}: level undetermined ({names[i_lo[r]]} to "
                            f"{names[i_hi[r]]}) because of omitted items")
             out[f"need.{did}.level"] = _Cat(codes, names + ["undetermined"])
             order = i_lo
         else:
-            need = (score > d.min_score).astype(float)
-            order = np.full(n, -1)
-        out[f"need.{did}.need"] = need
+            need = score > d.min_score
+            order = np.full(n, -1, dtype=np.int8)
+            out[f"need.{did}.need"] = need
         if d.role == "need":
             span = d.max_score - d.min_score
             share = (score - d.min_score) / span if span > 0 else np.zeros(n)
             # the one-record key (not need, -level, Central Eight order, -share) as one number
-            keys.append(((np.where(need == 1.0, 0, 1) * 100 + (50 - order)) * 100
-                         + b.c.c8_rank[d.central_eight]) + (1 - share) * 0.99)
+            keys.append((~need * 10000.0 - order * 100.0 + b.c.c8_rank[d.central_eight])
+                        + (1 - share) * 0.99)
             doms.append(did)
     if keys:
         K = np.column_stack(keys)
-        order = np.argsort(K, axis=1, kind="stable")
-        ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.arange(1, len(doms) + 1)[None, :], axis=1)
+        order = np.argsort(K, axis=1, kind="stable").astype(np.int8)
+        ranks = np.argsort(order, axis=1, kind="stable").astype(np.int8) + 1
         for j, did in enumerate(doms):
-            out[f"need.{did}.rank"] = ranks[:, j]
+            out[f"need.{did}.rank"] = _Rank(ranks[:, j])
 
 
 def _row_digests(b: _Batch) -> np.ndarray:
@@ -428,6 +433,68 @@ def _row_digests(b: _Batch) -> np.ndarray:
     return digests
 
 
+def _assemble(b: _Batch, out: dict, df: pd.DataFrame, keep: tuple, detail: bool,
+              row_digests: bool) -> tuple:
+    """Build the result frame: one float block (no per-column copies), then the rest."""
+    inst, n = b.inst, b.n
+    bad = b.problems.bad
+    any_bad = bool(bad.any())
+    front: dict[str, object] = {k: df[k].to_numpy() for k in keep if k in df.columns}
+    front["status"] = pd.Categorical.from_codes(bad.astype(np.int8), categories=["ok", "error"])
+    cats: dict[str, object] = {}
+    floats: list[tuple[str, np.ndarray]] = []
+    flags: dict[str, object] = {}
+    for k, v in out.items():
+        if k.startswith("_"):
+            continue
+        if isinstance(v, _Cat):
+            codes = np.where(bad, -1, v.codes) if any_bad else v.codes
+            cats[k] = pd.Categorical.from_codes(codes, categories=v.categories)
+        elif isinstance(v, _Rank):
+            cats[k] = pd.arrays.IntegerArray(v.values, bad.copy())
+        elif v.dtype == bool:
+            flags[k] = np.where(bad, None, v).astype(object) if any_bad else v
+        else:
+            floats.append((k, v))
+    if detail:
+        floats += [(f"item.{k}.points", b.points[k]) for k in inst.item_order]
+    if inst.primary_scale is not None and f"{inst.primary_scale}.level" in cats:
+        front["risk_level"] = cats[f"{inst.primary_scale}.level"].copy()
+    F = np.empty((n, len(floats)), order="F")
+    for j, (_, v) in enumerate(floats):
+        F[:, j] = v
+    if any_bad:
+        F[bad, :] = np.nan
+    base = status_warning(inst)
+    warnings = np.full(n, base, dtype=object)
+    if b.row_warnings:
+        extra: dict[int, list] = {}
+        for rows, text in b.row_warnings:
+            for r in rows:
+                extra.setdefault(int(r), []).append(text)
+        for r, texts in extra.items():
+            warnings[r] = "; ".join(([base] if base else []) + texts)
+    warnings[bad] = None
+    errors = b.problems.frame(pd.RangeIndex(n))
+    messages = np.full(n, None, dtype=object)
+    if len(errors):
+        for row, grp in errors.groupby("row", sort=False):
+            messages[int(row)] = "; ".join(grp["message"])
+    back: dict[str, object] = dict(flags)
+    back["warnings"] = warnings
+    back["errors"] = messages
+    if row_digests:
+        back["input_digest"] = _row_digests(b)
+    parts = [pd.DataFrame(front, index=df.index), pd.DataFrame(cats, index=df.index),
+             pd.DataFrame(F, columns=[k for k, _ in floats], index=df.index, copy=False),
+             pd.DataFrame(back, index=df.index)]
+    frame = pd.concat(parts, axis=1, copy=False) if _CONCAT_COPY else pd.concat(parts, axis=1)
+    return frame, errors
+
+
+_CONCAT_COPY = tuple(int(x) for x in pd.__version__.split(".")[:1]) < (3,)
+
+
 def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
                 row_digests: bool = False, detail: bool = False) -> pd.DataFrame:
     """Score every row of ``df``; see :func:`rnr.assess`."""
@@ -446,49 +513,7 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
     _needs(b, out)
     inst = c.inst
     bad = b.problems.bad
-    result: dict[str, object] = {k: df[k].to_numpy() for k in keep if k in df.columns}
-    result["status"] = np.where(bad, "error", "ok").astype(object)
-    for k, v in out.items():
-        if k.startswith("_"):
-            continue
-        if isinstance(v, _Cat):
-            codes = np.where(bad, -1, v.codes) if bad.any() else v.codes
-            result[k] = pd.Categorical.from_codes(codes, categories=v.categories)
-            continue
-        if v.dtype == object:
-            v = v.copy()
-            v[bad] = None
-        elif v.dtype == bool:
-            v = np.where(bad, None, v).astype(object) if bad.any() else v
-        else:
-            v = np.where(bad, np.nan, v)
-        result[k] = v
-    if inst.primary_scale is not None and f"{inst.primary_scale}.level" in out:
-        result["risk_level"] = result[f"{inst.primary_scale}.level"].copy()
-    if detail:
-        for k in inst.item_order:
-            result[f"item.{k}.points"] = np.where(bad, np.nan, b.points[k])
-    warnings = np.full(b.n, None, dtype=object)
-    base = status_warning(inst)
-    lists = [[base] if base else [] for _ in range(b.n)] if b.row_warnings else None
-    if lists is not None:
-        for rows, text in b.row_warnings:
-            for r in rows:
-                lists[r].append(text)
-        warnings[:] = ["; ".join(x) if x else None for x in lists]
-    elif base:
-        warnings[:] = base
-    warnings[bad] = None
-    result["warnings"] = warnings
-    errors = b.problems.frame(pd.RangeIndex(b.n))
-    messages = np.full(b.n, None, dtype=object)
-    if len(errors):
-        for row, grp in errors.groupby("row", sort=False):
-            messages[int(row)] = "; ".join(grp["message"])
-    result["errors"] = messages
-    if row_digests:
-        result["input_digest"] = _row_digests(b)
-    frame = pd.DataFrame(result, index=df.index)
+    frame, errors = _assemble(b, out, df, keep, detail, row_digests)
     if len(errors):
         errors["row"] = df.index[errors["row"].to_numpy(dtype=int)]
     frame.attrs = {

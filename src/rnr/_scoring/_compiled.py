@@ -61,6 +61,33 @@ class Compiled:
         }
         self.scaled_mins = {sid: s.scaled_mins.tolist() for sid, s in inst.scales.items()
                             if s.scaled_mins is not None}
+        # matrices for the batch path, over items in dependency order
+        order = inst.item_order
+        pos = {k: j for j, k in enumerate(order)}
+        self.table_ext = {}
+        for k, it in inst.items.items():
+            t = it.table
+            ext = np.full((t.shape[0] + 1, t.shape[1] + 1), np.nan)
+            ext[:-1, :-1] = t
+            self.table_ext[k] = ext
+        sums = [sid for sid, s in inst.scales.items() if s.type == "sum"]
+        W = np.zeros((len(order), len(sums)))
+        for j, sid in enumerate(sums):
+            for k, w in inst.scales[sid].weights:
+                W[pos[k], j] += w
+        self.sum_weights = (W, sums)
+        pmin = np.array([inst.items[k].points_min for k in order])[:, None]
+        pmax = np.array([inst.items[k].points_max for k in order])[:, None]
+        with np.errstate(invalid="ignore"):
+            lo_w, hi_w = np.nan_to_num(pmin * W), np.nan_to_num(pmax * W)
+        self.sum_ranges = (np.minimum(lo_w, hi_w), np.maximum(lo_w, hi_w))
+        dom_ids = list(inst.domains)
+        D = np.zeros((len(order), len(dom_ids)))
+        for j, did in enumerate(dom_ids):
+            for k in inst.domains[did].items:
+                D[pos[k], j] = 1.0
+        self.domain_matrix = (D, dom_ids)
+        self.domain_ranges = (np.nan_to_num(D * pmin), np.nan_to_num(D * pmax))
         self.domain_plan = tuple(
             (did, d, [t[1] for t in d.thresholds],
              [(k, inst.items[k].points_min, inst.items[k].points_max) for k in d.items])
