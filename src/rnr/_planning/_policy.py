@@ -333,20 +333,20 @@ def _build(data: Mapping, src: str) -> Policy:
                   digest=_digest(d), data=_freeze(d))
 
 
-def _read(path: Path) -> Policy:
+def _read(path: Path, name: str) -> Policy:
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidPolicy(str(path), "<toml>", f"not valid TOML: {exc}") from None
+        raise InvalidPolicy(name, "<toml>", f"not valid TOML: {exc}") from None
     except OSError as exc:
-        raise InvalidPolicy(str(path), "<file>", f"cannot be read: {exc.strerror}") from None
-    return _build(data, path.name)
+        raise InvalidPolicy(name, "<file>", f"cannot be read: {exc.strerror}") from None
+    return _build(data, name)
 
 
 @lru_cache(maxsize=None)
 def _shipped(policy_id: str) -> Policy:
-    return _read(_DIR / f"{policy_id}.toml")
+    return _read(_DIR / f"{policy_id}.toml", f"{policy_id}.toml")
 
 
 def policies() -> tuple[str, ...]:
@@ -403,6 +403,6 @@ def load_policy(policy: str | os.PathLike | Mapping | Policy = "default") -> Pol
         if path.suffix == ".toml":
             if not path.is_file():
                 raise InvalidPlan("policy", str(policy), "an existing .toml file", "no_such_file")
-            return _read(path)
+            return _read(path, str(path))
     allowed = ", ".join(policies()) + ", a path to a .toml file, or a mapping"
     raise InvalidPlan("policy", policy, allowed, "unknown_policy")
