@@ -50,7 +50,7 @@ def completed_years(start: Any, end: Any) -> Any:
     --------
     >>> d = lambda s: (_dt.date.fromisoformat(s) - _EPOCH).days
     >>> completed_years(d("2000-05-10"), d("2020-05-09")), completed_years(d("2000-05-10"), d("2020-05-10"))
-    (19, 20)
+    (19.0, 20.0)
     """
     if isinstance(start, np.ndarray) or isinstance(end, np.ndarray):
         start = np.asarray(start, dtype="float64")

@@ -158,7 +158,7 @@ def load_instrument(path_or_id: str | os.PathLike, version: str | None = None) -
     --------
     >>> import rnr
     >>> rnr.load_instrument("ogrs3").title["en"]
-    'Offender Group Reconviction Scale, version 3'
+    'Offender Group Reconviction Scale, version 3 (OGRS 3)'
     """
     return resolve(path_or_id, version)
 

@@ -194,8 +194,8 @@ class Instrument:
         Examples
         --------
         >>> import rnr
-        >>> rnr.load_instrument("ogrs3").describe()["status"]
-        'published'
+        >>> rnr.load_instrument("rnr-c8").describe()["status"]
+        'not-validated'
         """
         return {
             "id": self.id,
