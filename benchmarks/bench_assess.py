@@ -73,7 +73,6 @@ def synthetic_frame(inst_id: str, n: int, seed: int = 0) -> pd.DataFrame:
 def numpy_bound(inst_id: str, frame: pd.DataFrame) -> float:
     """Seconds for the bare arithmetic on ready integer codes (the lower bound)."""
     inst = rnr.load_instrument(inst_id)
-    n = len(frame)
     codes, tables = [], []
     for k, it in inst.items.items():
         if it.derive is not None or it.source is not None or k not in frame:

@@ -123,7 +123,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def assess_warning(inst) -> str:
-    """The status warning shown once per instrument in the demo."""
+    """Return the status warning shown once per instrument in the demo."""
     from ._scoring._single import status_warning
 
     return status_warning(inst) or ""

@@ -117,7 +117,7 @@ def _dates(inst: Instrument, st):
 
 
 def records(instrument: str | Instrument, omit: bool = True):
-    """A strategy of valid records for ``instrument`` (filtered to those it accepts).
+    """Generate valid records for ``instrument`` (filtered to those it accepts).
 
     Parameters
     ----------
@@ -154,7 +154,7 @@ def records(instrument: str | Instrument, omit: bool = True):
 
 
 def invalid_records(instrument: str | Instrument):
-    """A strategy of (record, expected error code) pairs, each record broken in one way."""
+    """Generate (record, expected error codes) pairs, each record broken in one way."""
     st = _st()
     inst = resolve(instrument)
     valid = records(inst, omit=False)
@@ -199,7 +199,7 @@ def invalid_records(instrument: str | Instrument):
 
 
 def any_records(instrument: str | Instrument):
-    """A strategy of arbitrary mappings (and non-mappings) with the instrument's keys and junk."""
+    """Generate arbitrary mappings (and non-mappings) with the instrument's keys and junk."""
     st = _st()
     inst = resolve(instrument)
     keys = sorted(set(inst.inputs) | set(inst.items)) + ["junk"]

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._errors import InvalidRecord
 from ._compiled import Compiled
 from ._digest import canonical_value, record_digest
 from ._single import status_warning
@@ -512,7 +511,6 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
     _flags(b, out)
     _needs(b, out)
     inst = c.inst
-    bad = b.problems.bad
     frame, errors = _assemble(b, out, df, keep, detail, row_digests)
     if len(errors):
         errors["row"] = df.index[errors["row"].to_numpy(dtype=int)]

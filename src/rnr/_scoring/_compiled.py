@@ -95,7 +95,7 @@ class Compiled:
         )
 
     def allowed_keys(self) -> str:
-        """The record keys, as a sentence for error messages."""
+        """Describe the record keys, as a sentence for error messages."""
         keys = sorted(self.record_keys)
         shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
         return f"one of the instrument's inputs and items: {shown}"
@@ -103,5 +103,5 @@ class Compiled:
 
 @functools.lru_cache(maxsize=64)
 def compiled(inst: Instrument) -> Compiled:
-    """The :class:`Compiled` form of ``inst`` (cached)."""
+    """Return the :class:`Compiled` form of ``inst`` (cached)."""
     return Compiled(inst)

@@ -22,7 +22,7 @@ __all__ = ["score_record", "status_warning"]
 
 
 def status_warning(inst) -> str | None:
-    """The warning every result of a not-validated or incomplete instrument carries."""
+    """Return the warning every result of a not-validated or incomplete instrument carries."""
     if inst.status == "not-validated":
         return (f"{inst.id} {inst.version} is NOT VALIDATED: its cut-offs are provisional; "
                 "calibrate it on local data before using it for decisions")

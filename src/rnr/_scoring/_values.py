@@ -37,7 +37,7 @@ def is_missing(v: Any) -> bool:
 
 
 def _tag(v: Any) -> tuple | None:
-    """A type-aware key for category matching: 1, 1.0 and True are different from "1"."""
+    """Return a type-aware key for category matching: 1, 1.0 and True are different from "1"."""
     if isinstance(v, (bool, np.bool_)):
         return ("b", bool(v))
     if isinstance(v, (int, np.integer)):
