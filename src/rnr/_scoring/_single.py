@@ -250,6 +250,8 @@ def _scales(c: Compiled, inputs: dict, points: dict, warnings: list) -> dict:
                 if a is b:
                     entry["level"] = a.id
                     entry["common"] = a.common
+                    if a.outcome is not None:
+                        entry["outcome"] = dict(a.outcome)
                 else:
                     entry["level"] = "undetermined"
                     entry["level_range"] = [a.id, b.id]
