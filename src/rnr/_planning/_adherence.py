@@ -1,4 +1,4 @@
-"""``rnr.check_adherence``: does a plan (built or hand-written) follow the RNR principles?
+"""``rnr.check_adherence``: check that a plan (built or hand-written) follows RNR principles.
 
 Risk: the tier, contacts and dose match what the policy sets for the common level (unless an
 override is recorded), and a low-risk person gets no intensive, residential or high-dose
@@ -60,7 +60,7 @@ class AdherenceReport:
         --------
         >>> check_adherence({"policy": "default", "risk": {"common_level": 1},
         ...                  "tier": {"id": "low", "dosage_hours": 100}}).errors()[0]["rule"]
-        'adherence.risk.tier'
+        'adherence.risk.dose'
         """
         return [f for f in self.findings if f["severity"] == "error"]
 

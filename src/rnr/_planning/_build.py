@@ -43,7 +43,7 @@ def _targets(ranked: list, tier: dict, policy: Policy) -> list[dict]:
     chosen = ranked[: policy["targets"]["max"]]
     hours = split_hours(tier["dosage_hours"], len(chosen))
     out = []
-    for need, h in zip(chosen, hours):
+    for need, h in zip(chosen, hours, strict=True):
         iv = intervention_for(need, policy)
         out.append({"domain": need["domain"], "central_eight": need["central_eight"],
                     "need_level": need.get("level"), "rank": need.get("rank"),

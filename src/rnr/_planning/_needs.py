@@ -30,7 +30,7 @@ def intervention_for(need: Mapping, policy: Policy) -> Mapping | None:
 
 
 def is_criminogenic(need: Mapping, policy: Policy) -> bool:
-    """True for an identified dynamic need of a Central Eight area (or a domain the policy maps).
+    """Say whether a need is identified, dynamic and of a Central Eight area (or a mapped domain).
 
     Examples
     --------

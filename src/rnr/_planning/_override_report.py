@@ -161,7 +161,7 @@ def override_report(plans: Iterable[Plan | Mapping], groups: str | Sequence | No
     by_group: dict[str, dict] = {}
     if labels is not None:
         for label in dict.fromkeys(str(x) for x in labels):
-            ds = [d for d, lab in zip(directions, labels) if str(lab) == label]
+            ds = [d for d, lab in zip(directions, labels, strict=True) if str(lab) == label]
             by_group[label] = _figures(ds)
             fig = by_group[label]
             if fig["rate"] > max_rate:

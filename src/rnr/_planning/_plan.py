@@ -82,12 +82,12 @@ class Plan:
 
     Examples
     --------
-    >>> import rnr
+    >>> from rnr._planning import plan
     >>> a = {"instrument": "ogrs3", "version": "3.0.0", "risk_level": "medium", "needs": [
     ...     {"domain": "attitudes", "need": True, "rank": 1, "kind": "dynamic", "role": "need",
     ...      "central_eight": "antisocial_cognition", "level": "need"}],
     ...     "scales": {"ogrs3_2y": {"level": "medium", "level_range": None}}}
-    >>> p = rnr.plan(a, assessed_on="2025-03-01")
+    >>> p = plan(a, assessed_on="2025-03-01")
     >>> p.tier["dosage_hours"], p.targets[0]["intervention"], p.targets[0]["hours"]
     (100, 'cognitive_behavioural', 100)
     >>> Plan.from_dict(p.to_dict()) == p
@@ -131,10 +131,11 @@ class Plan:
 
         Examples
         --------
-        >>> import json, rnr
+        >>> import json
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> d = rnr.plan(a).to_dict()
+        >>> d = plan(a).to_dict()
         >>> json.loads(json.dumps(d)) == d
         True
         """
@@ -146,10 +147,10 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> rnr.plan(a).to_json().startswith('{"format_version": 1')
+        >>> plan(a).to_json().startswith('{"format_version": 1')
         True
         """
         kwargs.setdefault("ensure_ascii", False)
@@ -207,10 +208,10 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> [h["version"] for h in rnr.plan(a).history_with_self()]
+        >>> [h["version"] for h in plan(a).history_with_self()]
         [1]
         """
         own = self.to_dict()
@@ -222,11 +223,11 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> p1 = rnr.plan(a)
-        >>> p2 = rnr.plan(a, previous=p1)
+        >>> p1 = plan(a)
+        >>> p2 = plan(a, previous=p1)
         >>> [p.version for p in p2.versions()], p2.versions()[0] == p1
         ([1, 2], True)
         """
@@ -270,10 +271,10 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> rnr.plan(a).override(level=4, reason_code="aggravating_information",
+        >>> plan(a).override(level=4, reason_code="aggravating_information",
         ...                      rationale="", approved_by="x")
         Traceback (most recent call last):
         ...
@@ -324,10 +325,10 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "low", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "low"}}}
-        >>> p = rnr.plan(a, assessed_on="2025-01-10")
+        >>> p = plan(a, assessed_on="2025-01-10")
         >>> p.reassessment_status("2025-07-09"), p.reassessment_status("2025-07-10")
         ('current', 'due')
         >>> p.reassessment_status("2025-02-01", events=["new_arrest"])
@@ -366,10 +367,10 @@ class Plan:
 
         Examples
         --------
-        >>> import rnr
+        >>> from rnr._planning import plan
         >>> a = {"instrument": "ogrs3", "version": "3", "risk_level": "medium", "needs": [],
         ...      "scales": {"ogrs3_2y": {"level": "medium"}}}
-        >>> print(rnr.plan(a, "kz-probation").summary("ru").splitlines()[2])
+        >>> print(plan(a, "kz-probation").summary("ru").splitlines()[2])
         Tier: moderate, Средний: около 100 часов программ: 2 contacts a month, 100 programme hours [tiers.moderate]
         """
         r, t = self.risk, self.tier

@@ -15,7 +15,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -344,7 +344,7 @@ def _read(path: Path, name: str) -> Policy:
     return _build(data, name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shipped(policy_id: str) -> Policy:
     return _read(_DIR / f"{policy_id}.toml", f"{policy_id}.toml")
 
