@@ -246,7 +246,7 @@ def test_ovp_any_sanctions_band_for_none(inst):
 @pytest.mark.parametrize("violent, points", [(0, 0), (1, 4), (17, 24)])
 def test_ovp_violent_sanctions(violent, points):
     r = score(previous_sanctions=max(violent - 1, 0), violent_sanctions=violent)
-    assert item_points(r, "violent_sanctions") == points
+    assert item_points(r, "ovp_violent_sanctions") == points
 
 
 @pytest.mark.parametrize("non_violent, points", [(0, 0), (3, 2), (20, 4)])
@@ -527,7 +527,7 @@ def test_ovp_every_violent_count(violent):
     table = [0, 4, 7, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]
     expected = table[violent] if violent < 18 else 25
     r = score(previous_sanctions=max(violent - 1, 0), violent_sanctions=violent)
-    assert item_points(r, "violent_sanctions") == expected
+    assert item_points(r, "ovp_violent_sanctions") == expected
 
 
 @pytest.mark.parametrize("non_violent", range(0, 26))
