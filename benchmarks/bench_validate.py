@@ -3,7 +3,8 @@
 Synthetic rows shaped like ProPublica's COMPAS Broward data (sex about 81% male; race shares
 close to the filtered 6,172 rows; age, priors; two-year base rate about 45%). Two kinds of risk:
 
-- "continuous": a logistic model's probability, almost every row distinct;
+- "continuous": a logistic model's probability (age, priors, sex and one continuous factor),
+  almost every row distinct;
 - "deciles": the probability of the person's decile (10 distinct values), like a calibrated
   COMPAS decile score.
 
@@ -44,7 +45,8 @@ def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
     race = rng.choice(RACES, size=n, p=RACE_SHARES)
     age = np.clip(np.round(18 + rng.gamma(2.0, 8.0, n)), 18, 90)
     priors = rng.negative_binomial(1, 0.22, n)
-    lp = 1.1 - 0.045 * age + 0.16 * np.sqrt(priors) * 3 + 0.2 * (sex == "Male")
+    other = rng.normal(size=n)  # a continuous risk factor, so that almost every risk is distinct
+    lp = 1.1 - 0.045 * age + 0.48 * np.sqrt(priors) + 0.2 * (sex == "Male") + 0.3 * other
     p = 1 / (1 + np.exp(-lp))
     y = (rng.random(n) < p).astype(np.int8)
     # decile of the probability, then the decile's mean probability (10 distinct values)
@@ -86,6 +88,7 @@ def run(df: pd.DataFrame, risk: str, n_boot: int, n_jobs: int) -> dict:
         "wall_s": wall,
         "main_peak_mib": peak / 2**20,
         "worker_peak_mib": _worker_peak_mib() if n_boot else 0.0,
+        "distinct": int(df[risk].nunique()),
         "auc": report.auc,
         "auc_ci": report.auc_ci,
     }
@@ -99,14 +102,15 @@ def main() -> None:
     args = parser.parse_args()
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
           f"{os.cpu_count()} CPUs visible, n_jobs={args.jobs}")
-    print(f"{'rows':>9} {'risk':>10} {'n_boot':>6} {'wall s':>8} {'main peak MiB':>13} "
+    print(f"{'rows':>9} {'risk':>10} {'distinct':>8} {'n_boot':>6} {'wall s':>8} {'main peak MiB':>13} "
           f"{'worker peak MiB':>15}  AUC [95% CI]")
     for n in args.rows:
         df = synthetic(n)
         for risk in ("deciles", "continuous"):
             for n_boot in (args.boot, 0):
                 r = run(df, risk, n_boot, args.jobs)
-                print(f"{r['rows']:>9} {r['risk']:>10} {r['n_boot']:>6} {r['wall_s']:>8.2f} "
+                print(f"{r['rows']:>9} {r['risk']:>10} {r['distinct']:>8} {r['n_boot']:>6} "
+                      f"{r['wall_s']:>8.2f} "
                       f"{r['main_peak_mib']:>13.1f} {r['worker_peak_mib']:>15.1f}  "
                       f"{r['auc']:.4f} [{r['auc_ci'][0]:.4f}, {r['auc_ci'][1]:.4f}]", flush=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

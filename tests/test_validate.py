@@ -535,3 +535,21 @@ def test_compas_figures_match_the_readme(compas):
     # accuracy of "Medium/High => recidivates" (decile >= 5): 0.661
     row = r.cutoff_table.iloc[0]
     assert round((row["tp"] + row["tn"]) / r.n, 3) == 0.661
+
+
+def test_weighted_mann_whitney_with_unit_weights_is_the_auc():
+    from rnr._validation._bootstrap import weighted_twice_u
+
+    rng = np.random.default_rng(23)
+    y = rng.integers(0, 2, 700).astype(bool)
+    s = rng.integers(0, 50, 700) + 5 * y  # ties across events and non-events
+    pos, neg = np.sort(s[y]), np.sort(s[~y])
+    lo = np.searchsorted(neg, pos, side="left")
+    hi = np.searchsorted(neg, pos, side="right")
+    twice = weighted_twice_u(np.ones(pos.size, np.int64), np.ones(neg.size, np.int64), lo, hi)
+    assert twice / (2 * pos.size * neg.size) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+    # doubling one event's weight counts its pairs twice
+    w = np.ones(pos.size, np.int64)
+    w[0] = 2
+    extra = (neg < pos[0]).sum() * 2 + (neg == pos[0]).sum()
+    assert weighted_twice_u(w, np.ones(neg.size, np.int64), lo, hi) == twice + extra
