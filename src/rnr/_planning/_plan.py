@@ -125,6 +125,8 @@ class Plan:
     history: list
     rnr_version: str
 
+    __hash__ = None  # plans hold dicts and lists: compare them, do not hash them
+
     # ------------------------------------------------------------------ data in and out
     def to_dict(self) -> dict:
         """Return the plan as a JSON-ready mapping (a deep copy).
