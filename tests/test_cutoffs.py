@@ -146,3 +146,15 @@ def test_compas_deciles_into_three_levels():
     r = choose_cutoffs(df["two_year_recid"], df["decile_score"], by="rates", targets=[0.45],
                        n_boot=0)
     assert r.cutoffs == (5.0,)  # README: observed rate .437 at decile 4, .481 at decile 5
+
+
+def test_missing_values_are_dropped_and_counted_when_asked():
+    y, p = _data(n=1000, seed=7)
+    p = p.copy()
+    p[:4] = np.nan
+    with pytest.raises(InvalidData) as err:
+        choose_cutoffs(y, p, n_boot=0)
+    assert err.value.code == "missing"
+    c = choose_cutoffs(y, p, n_boot=0, missing="drop")
+    assert c.validation.n_dropped == 4 and int(c.levels["n"].sum()) == 996
+    assert c.assign([np.nan, 0.5])[0] is None

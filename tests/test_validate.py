@@ -553,3 +553,29 @@ def test_weighted_mann_whitney_with_unit_weights_is_the_auc():
     w[0] = 2
     extra = (neg < pos[0]).sum() * 2 + (neg == pos[0]).sum()
     assert weighted_twice_u(w, np.ones(neg.size, np.int64), lo, hi) == twice + extra
+
+
+def test_property_auc_brier_and_rates_match_direct_computation():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(st.tuples(st.booleans(), st.integers(0, 8)), min_size=2, max_size=60),
+        st.integers(0, 9),
+    )
+    def check(rows, cut):
+        y = np.array([r[0] for r in rows], dtype=int)
+        p = np.array([r[1] for r in rows]) / 8.0
+        if y.min() == y.max():
+            return
+        r = validate(y, p, cutoffs=[cut / 8.0], n_boot=0)
+        assert abs(r.auc - roc_auc_score(y, p)) < 1e-9
+        assert abs(r.brier - brier_score_loss(y, p)) < 1e-9
+        row = r.cutoff_table.iloc[0]
+        flag = p >= cut / 8.0
+        assert row["n_flagged"] == flag.sum()
+        assert row["fpr"] == pytest.approx(((flag) & (y == 0)).sum() / (y == 0).sum())
+        assert r.calibration_table["n"].sum() == y.size
+
+    check()

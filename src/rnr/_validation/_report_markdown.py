@@ -99,7 +99,9 @@ def _group_section(column: str, audit) -> list[str]:
                    f"left out of the bias test: {row['reason']}.")
     for note in b.notes:
         out.append(f"- {note}")
-    out += ["", f"> {audit.note}", ""]
+    if out[-1] != "":
+        out.append("")
+    out += [f"> {audit.note}", ""]
     return out
 
 
