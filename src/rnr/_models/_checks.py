@@ -142,7 +142,7 @@ def binary_outcome(y: Any) -> tuple[np.ndarray, np.ndarray]:
                             "e.g. 0/1", code="wrong_type")
     classes, y01 = np.unique(arr, return_inverse=True)
     if len(classes) == 1:
-        raise InvalidRecord("y", f"one class: [{classes[0]!r}]",
+        raise InvalidRecord("y", f"one class: {classes.tolist()!r}",
                             "both outcome classes (a classifier cannot learn from one class)",
                             code="wrong_type")
     if len(classes) > 2:

@@ -139,7 +139,7 @@ def category_values(column: pd.Series, name: str) -> np.ndarray:
     >>> category_values(pd.Series(["F", None]), "charge")
     Traceback (most recent call last):
     ...
-    rnr._errors.InvalidRecord: charge: None is not allowed (allowed: a category in every row; ...
+    rnr._errors.InvalidRecord: charge: nan is not allowed (allowed: a category in every row; ...
     """
     values = column.astype(object).to_numpy()
     missing = pd.isna(values)
@@ -147,10 +147,11 @@ def category_values(column: pd.Series, name: str) -> np.ndarray:
         bad = values[missing][0]
         raise InvalidRecord(name, bad, "a category in every row; NaN (missing) values cannot be "
                             "scored: impute or drop them first", code="missing_required")
-    out = np.empty(values.shape[0], dtype=object)
-    for i, v in enumerate(values):
+    uniques = pd.unique(values)
+    for v in uniques:
         if not isinstance(v, (str, bool, int, np.integer, np.bool_)):
             raise InvalidRecord(name, v, "categories as text, integers or booleans",
                                 code="wrong_type")
-        out[i] = _plain(v)
-    return out
+    if any(isinstance(v, (np.integer, np.bool_)) for v in uniques):
+        values = np.array([_plain(v) for v in values], dtype=object)
+    return values
