@@ -50,9 +50,11 @@ def as_frame(X: Any) -> pd.DataFrame:
                                 code="wrong_type")
         frame = pd.DataFrame(arr, columns=[f"x{j}" for j in range(arr.shape[1])], copy=False)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
+        what = "sample" if frame.shape[0] == 0 else "feature"
         raise InvalidRecord("X", f"a table of shape {frame.shape}",
-                            "at least one row and one column (Found array with 0 samples "
-                            "or 0 features)", code="wrong_type")
+                            f"at least one row and one column; found 0 {what}(s) "
+                            f"(shape={frame.shape}) while a minimum of 1 is required",
+                            code="wrong_type")
     return frame
 
 
@@ -147,7 +149,10 @@ def category_values(column: pd.Series, name: str) -> np.ndarray:
         bad = values[missing][0]
         raise InvalidRecord(name, bad, "a category in every row; NaN (missing) values cannot be "
                             "scored: impute or drop them first", code="missing_required")
-    uniques = pd.unique(values)
+    try:
+        uniques = pd.unique(values)
+    except TypeError:  # unhashable values (lists, dicts)
+        uniques = values
     for v in uniques:
         if not isinstance(v, (str, bool, int, np.integer, np.bool_)):
             raise InvalidRecord(name, v, "categories as text, integers or booleans",

@@ -353,8 +353,8 @@ class PointsModel(ClassifierMixin, BaseEstimator):
             Column 1 is the probability of ``classes_[1]``, read from ``probabilities_`` at
             each row's total.
         """
-        p = np.asarray(self.probabilities_, dtype="float64")[self.total_points(X) -
-                                                              self.total_min_]
+        total = self.total_points(X)
+        p = np.asarray(self.probabilities_, dtype="float64")[total - self.total_min_]
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X):
@@ -384,10 +384,9 @@ class PointsModel(ClassifierMixin, BaseEstimator):
         >>> import numpy as np
         >>> X = np.repeat([[0.0], [1.0]], 100, axis=0)
         >>> y = np.r_[np.zeros(80), np.ones(20), np.zeros(40), np.ones(60)]
-        >>> PointsModel().fit(X, y).summary[["item", "band", "points", "n"]]
-          item         band  points      n
-        0   x0  0 to under 1       0  100.0
-        1   x0   1 and over       5  100.0
+        >>> table = PointsModel().fit(X, y).summary
+        >>> table[["band", "points", "n", "observed_rate"]].to_dict("list")
+        {'band': ['0 to under 1', '1 and over'], 'points': [0, 1], 'n': [100.0, 100.0], 'observed_rate': [0.2, 0.6]}
         """
         check_is_fitted(self)
         rows = []
@@ -411,8 +410,8 @@ class PointsModel(ClassifierMixin, BaseEstimator):
         >>> import numpy as np
         >>> X = np.repeat([[0.0], [1.0]], 100, axis=0)
         >>> y = np.r_[np.zeros(80), np.ones(20), np.zeros(40), np.ones(60)]
-        >>> PointsModel().fit(X, y).score_table.round(3)["total"].tolist()
-        [0, 1, 2, 3, 4, 5]
+        >>> PointsModel().fit(X, y).score_table.round(3).to_dict("list")
+        {'total': [0, 1], 'probability': [0.2, 0.6]}
         """
         check_is_fitted(self)
         totals = np.arange(self.total_min_, self.total_max_ + 1)

@@ -61,10 +61,12 @@ def integer_points(values: list[np.ndarray], groups: np.ndarray, references: lis
     Examples
     --------
     >>> import numpy as np
+    >>> from scipy.special import expit
     >>> groups = np.array([[0], [1], [2]])
-    >>> pts = integer_points([np.array([0.0, 0.5, 1.0])], groups, [0], np.array([10.0, 20, 30]),
-    ...                      np.array([50.0, 50, 50]), (-5, 5))
-    >>> pts[0].tolist()
+    >>> effects = np.array([0.0, 0.5, 1.0])          # equal steps in logit units
+    >>> events = 1000 * expit(effects - 0.5)           # outcomes that follow them exactly
+    >>> pts = integer_points([effects], groups, [0], events, np.full(3, 1000.0), (-5, 5))
+    >>> pts[0].tolist()                                # the smallest exact points
     [0, 1, 2]
     """
     low, high = int(point_range[0]), int(point_range[1])
