@@ -392,7 +392,7 @@ def load(path: str | os.PathLike) -> Any:
     >>> load(path)
     Traceback (most recent call last):
     ...
-    rnr._persist.InvalidModel: ...: <file>: a pickle file (it starts with byte 0x80): rnr never loads pickles ...
+    rnr._persist.InvalidModel: ...: <file>: a pickle file (it starts with byte 0x80): rnr never loads pickles...
     """
     where = str(path)
     try:
@@ -406,7 +406,7 @@ def load(path: str | os.PathLike) -> Any:
     if raw[:1] == b"\x80":
         raise InvalidModel(where, "<file>", "a pickle file (it starts with byte 0x80): rnr never "
                            "loads pickles, which can run code; save models with rnr.save")
-    if raw[:2] in (b"\x78\x9c", b"\x78\x01", b"\x78\xda", b"\x1f\x8b") or raw[:3] == b"BZh":
+    if _compressed(raw):
         raise InvalidModel(where, "<file>", "a compressed binary file (joblib or gzip?); "
                            "rnr loads only the JSON written by rnr.save")
     try:
@@ -448,6 +448,13 @@ def load(path: str | os.PathLike) -> Any:
     if validation is not None:
         model.validation_ = validation
     return model
+
+
+def _compressed(raw: bytes) -> bool:
+    """Whether ``raw`` starts like zlib (joblib's default), gzip, bz2, xz or lzma data."""
+    zlib = len(raw) >= 2 and raw[0] == 0x78 and (raw[0] * 256 + raw[1]) % 31 == 0
+    return zlib or raw[:2] == b"\x1f\x8b" or raw[:3] == b"BZh" or raw[:6] == b"\xfd7zXZ\x00" \
+        or raw[:1] == b"\x5d"
 
 
 def _refuse_constant(name: str) -> Any:

@@ -94,6 +94,6 @@ def fit_logistic(
         theta, moved = trial, float(np.max(np.abs(shrink * step)))
         improved = current - value
         current = value
-        if moved < tol or (improved >= 0 and improved < 1e-14 * max(abs(current), 1.0)):
+        if moved < tol or (improved >= 0 and improved < 1e-13 * max(abs(current), 1.0)):
             break
     return float(theta[0]), theta[1:].copy()
