@@ -18,6 +18,11 @@ __all__ = ["integer_points"]
 
 
 def _fit_total(total: np.ndarray, events: np.ndarray, trials: np.ndarray) -> float:
+    """Log-loss of the logistic fit of the outcome on the total (rows grouped by total)."""
+    values, index = np.unique(total, return_inverse=True)
+    events = np.bincount(index, weights=events, minlength=values.shape[0])
+    trials = np.bincount(index, weights=trials, minlength=values.shape[0])
+    total = values
     if np.ptp(total) == 0:
         a, _ = fit_logistic(np.zeros((total.shape[0], 0)), events, trials)
         return log_loss(np.full(total.shape[0], a), events, trials)

@@ -88,8 +88,9 @@ def _newton(z, pen, events, trials, theta, intercept, max_iter=50):
                 break
             shrink /= 2
         moved = float(np.max(np.abs(shrink * step)))
+        gain = current - value
         intercept, theta, current = a_new, t_new, value
-        if moved < 1e-8:
+        if moved < 1e-8 or 0 <= gain < 1e-12 * max(abs(current), 1.0):
             break
     return intercept, theta, hess
 
