@@ -106,7 +106,7 @@ def test_summary_describes_every_band(compas, compas_model):
     X, y = compas
     table = compas_model.summary
     assert list(table.columns) == ["item", "band", "points", "n", "observed_rate"]
-    for name, rows in table.groupby("item", sort=False):
+    for _, rows in table.groupby("item", sort=False):
         assert rows["n"].sum() == len(X)
         observed = (rows["n"] * rows["observed_rate"]).sum()
         assert observed == pytest.approx(y.sum())

@@ -69,18 +69,18 @@ def _is_real(value: Any) -> bool:
 
 
 def one_of(*options: Any) -> Rule:
-    """A rule accepting exactly one of ``options``."""
+    """Return a rule accepting exactly one of ``options``."""
     return Rule(lambda v: isinstance(v, str) and v in options,
                 " or ".join(repr(o) for o in options))
 
 
 def int_at_least(low: int) -> Rule:
-    """A rule accepting an integer ``>= low``."""
+    """Return a rule accepting an integer ``>= low``."""
     return Rule(lambda v: _is_int(v) and v >= low, f"an integer >= {low}")
 
 
 def real_between(low: float, high: float) -> Rule:
-    """A rule accepting a real number in ``[low, high]``."""
+    """Return a rule accepting a real number in ``[low, high]``."""
     return Rule(lambda v: _is_real(v) and low <= v <= high, f"a number from {low} to {high}")
 
 

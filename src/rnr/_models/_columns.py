@@ -75,7 +75,7 @@ def is_numeric_column(column: pd.Series) -> bool:
                             "(Complex data not supported)", code="wrong_type")
     if pd.api.types.is_numeric_dtype(dtype):
         return True
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         values = column.to_numpy()
         return all(
             isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)

@@ -12,13 +12,13 @@ __all__ = ["training_digest"]
 
 def training_digest(names: list[str], columns: list[np.ndarray], y: np.ndarray,
                     sample_weight: np.ndarray) -> str:
-    """Return ``"sha256:<hex>"`` over the feature names, values, outcome and weights.
+    r"""Return ``"sha256:<hex>"`` over the feature names, values, outcome and weights.
 
     The bytes hashed, in order: for each column its name (UTF-8), then its values, numbers
     as float64 little-endian; categories as their distinct values in order of first
-    appearance (``type:value`` texts joined by ``\\x1f``) then each row's int64 index; then
+    appearance (``type:value`` texts joined by ``\x1f``) then each row's int64 index; then
     the outcome the same way as a category; then the weights as float64
-    little-endian. Sections are separated by ``\\x1e``. The same table and outcome give the
+    little-endian. Sections are separated by ``\x1e``. The same table and outcome give the
     same digest whatever their in-memory types (a pandas or a numpy integer column alike).
 
     Examples

@@ -141,9 +141,8 @@ def write_instrument(definition: dict, path: str | os.PathLike | None = None) ->
 
     Examples
     --------
-    >>> text = write_instrument({"format_version": 1})
-    >>> text
-    'format_version = 1\\n'
+    >>> write_instrument({"format_version": 1}).splitlines()
+    ['format_version = 1']
     """
     text = dumps(definition)
     if path is not None:
