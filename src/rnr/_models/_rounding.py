@@ -42,7 +42,8 @@ def _into_range(points: np.ndarray, reference: int, low: int, high: int) -> np.n
 
 def integer_points(values: list[np.ndarray], groups: np.ndarray, references: list[int],
                    events: np.ndarray, trials: np.ndarray, point_range: tuple[int, int],
-                   n_multipliers: int = 200, max_sweeps: int = 10) -> list[np.ndarray]:
+                   n_multipliers: int = 200, max_sweeps: int = 10,
+                   n_starts: int = 5) -> list[np.ndarray]:
     """Round band effects to integer points.
 
     Parameters
@@ -92,25 +93,37 @@ def integer_points(values: list[np.ndarray], groups: np.ndarray, references: lis
             out += pts[groups[:, i]]
         return out
 
-    best, best_loss = None, np.inf
+    def improve(best: list[np.ndarray], best_loss: float) -> tuple[list[np.ndarray], float]:
+        for _ in range(max_sweeps):
+            improved = False
+            for i in range(len(best)):
+                for g in range(best[i].shape[0]):
+                    for step in (-1, 1):
+                        moved = best[i].copy()
+                        moved[g] += step
+                        if moved[g] < low or moved[g] > high:
+                            continue
+                        trial = [*best[:i], moved, *best[i + 1:]]
+                        loss = _fit_total(total_of(trial), events, trials)
+                        if loss < best_loss - 1e-9 * abs(best_loss):
+                            best, best_loss, improved = trial, loss, True
+            if not improved:
+                break
+        return best, best_loss
+
+    starts: dict[tuple, tuple[float, list[np.ndarray]]] = {}
     for mult in grid:
         points = build(float(mult))
-        loss = _fit_total(total_of(points), events, trials)
-        if loss < best_loss - 1e-9 * abs(loss):
-            best, best_loss = points, loss
-    for _ in range(max_sweeps):
-        improved = False
-        for i in range(len(best)):
-            for g in range(best[i].shape[0]):
-                for step in (-1, 1):
-                    moved = best[i].copy()
-                    moved[g] += step
-                    if moved[g] < low or moved[g] > high:
-                        continue
-                    trial = [*best[:i], moved, *best[i + 1:]]
-                    loss = _fit_total(total_of(trial), events, trials)
-                    if loss < best_loss - 1e-9 * abs(best_loss):
-                        best, best_loss, improved = trial, loss, True
-        if not improved:
-            break
+        key = tuple(int(v) for p in points for v in p)
+        if key not in starts:  # the first (smallest) multiplier giving these points
+            starts[key] = (_fit_total(total_of(points), events, trials), points)
+    def rank(loss: float, points: list[np.ndarray], floor: float) -> tuple:
+        # losses equal to within 1e-9 (relative) are ties: fewer points (a simpler scale) wins
+        return (round(loss / (1e-9 * max(abs(floor), 1e-300))), sum(int(np.ptp(p)) for p in points))
+
+    floor = min(loss for loss, _ in starts.values())
+    ranked = sorted(starts.values(), key=lambda t: rank(t[0], t[1], floor))[:n_starts]
+    finals = [improve(points, loss) for loss, points in ranked]
+    floor = min(loss for _, loss in finals)
+    best, _ = min(finals, key=lambda t: rank(t[1], t[0], floor))
     return [_into_range(p, r, low, high) for p, r in zip(best, references, strict=True)]
