@@ -130,7 +130,17 @@ def _where(cond: Any, a: Any, b: Any) -> Any:
     return a if cond else b
 
 
+def _round_half_up(x: Any) -> Any:
+    """Round to the nearest whole number, halves up (as the UK services' code does)."""
+    if isinstance(x, np.ndarray):
+        return np.floor(x + 0.5)
+    return math.nan if _isnan(x) else float(math.floor(x + 0.5))
+
+
 FUNCTIONS: dict[str, tuple[Callable, int | None]] = {
+    "round": (_round_half_up, 1),
+    "floor": (_unary(lambda v: float(math.floor(v)), np.floor), 1),
+    "ceil": (_unary(lambda v: float(math.ceil(v)), np.ceil), 1),
     "exp": (_unary(math.exp, np.exp), 1),
     "log": (_unary(math.log, np.log), 1),
     "sqrt": (_unary(math.sqrt, np.sqrt), 1),
@@ -218,7 +228,7 @@ def parse_expression(text: str) -> Expression:
     >>> parse_expression("__import__('os')")
     Traceback (most recent call last):
     ...
-    rnr._instrument._expr.ExpressionError: function '__import__' is not allowed (allowed: abs, clip, completed_years, days_between, exp, log, logistic, max, min, sqrt, where)
+    rnr._instrument._expr.ExpressionError: function '__import__' is not allowed (allowed: abs, ceil, clip, completed_years, days_between, exp, floor, log, logistic, max, min, round, sqrt, where)
     """
     try:
         tree = ast.parse(text, mode="eval")

@@ -78,8 +78,15 @@ class _Batch:
                     mask[r] = True
                     self.problems.add(mask, a, shown, f"a date on or before {b} ({allowed[r]})",
                                       "date_order")
-        env = {n: (self.inputs[n] if n in self.inputs else self.values[n])
-               for n in it.derive.names | it.derive.date_names}
+        env = {}
+        for n in it.derive.names | it.derive.date_names:
+            if n in self.inputs:
+                env[n] = self.inputs[n]
+            elif self.inst.items[n].type == "categorical":  # option index; omitted is NaN
+                v = self.values[n]
+                env[n] = np.where(v < 0, np.nan, v.astype("float64"))
+            else:
+                env[n] = self.values[n]
         with np.errstate(invalid="ignore", divide="ignore"):
             x = np.asarray(it.derive.evaluate(env), dtype="float64")
         if x.ndim == 0:

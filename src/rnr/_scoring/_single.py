@@ -54,13 +54,21 @@ def _check_date_pairs(pairs: tuple, inputs: dict) -> None:
                                 "date_order")
 
 
+def _derive_value(c: Compiled, name: str, x: Any) -> Any:
+    """A categorical item enters a derivation as its option index; omitted, as NaN."""
+    if c.inst.items[name].type == "categorical":
+        return math.nan if x < 0 else float(x)
+    return x
+
+
 def _item_value(c: Compiled, k: str, record: Mapping, inputs: dict, values: dict) -> tuple:
     """Return (value, source note) for item ``k``."""
     it = c.inst.items[k]
     spec = c.items[k]
     if it.derive is not None:
         _check_date_pairs(it.derive.date_pairs, inputs)
-        env = {n: (inputs[n] if n in inputs else values[n]) for n in it.derive.names}
+        env = {n: (inputs[n] if n in inputs else _derive_value(c, n, values[n]))
+               for n in it.derive.names}
         env.update({n: inputs[n] for n in it.derive.date_names})
         x = float(it.derive.evaluate(env))
         return spec.check_number(x), None
