@@ -131,7 +131,7 @@ class Assessment:
 
     @property
     def ranked_needs(self) -> list[str]:
-        """Domain ids identified as criminogenic needs, most pressing first.
+        """Dynamic domains identified as criminogenic needs, most pressing first.
 
         Examples
         --------
@@ -141,7 +141,7 @@ class Assessment:
         ... ).ranked_needs
         ['a', 'b']
         """
-        needs = [n for n in self.needs if n.get("need") and n.get("role", "need") == "need"]
+        needs = [n for n in self.needs if n.get("need") and n.get("rank") is not None]
         return [n["domain"] for n in sorted(needs, key=lambda n: n["rank"])]
 
     def summary(self, lang: str = "en") -> str:

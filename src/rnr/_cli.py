@@ -12,6 +12,9 @@ Commands
     Validate an instrument definition file.
 ``rnr schema``
     Print the instrument JSON schema.
+``rnr plan -p kz-probation --stage post-penitentiary --assessed-on 2025-01-15 [FILE]``
+    Plans from assessments: JSON Lines of ``Assessment.to_dict()`` (or of ``rnr assess``
+    output lines) in, one ``{"row", "ok", "plan"}`` or ``{"row", "ok": false, "error"}`` out.
 ``rnr demo [DIR]``
     Score the example CSV files (``<instrument>.csv``) in DIR and print each person's scales,
     risk level and ranked needs.
@@ -89,6 +92,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_DATE = "2025-01-15"  # a fixed assessment date, so the demo's plan dates never change
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     files = sorted(folder.glob("*.csv"))
@@ -103,8 +109,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         inst = load_instrument(inst_id)
         df = pd.read_csv(f)
         print(f"\n=== {inst.id} {inst.version}: {inst.title['en']} [{inst.status}] ({f.name})")
+        if inst.status != "published":
+            print(f"  note: {assess_warning(inst)}")
         ids = next((c for c in ID_COLUMNS if c in df.columns), None)
         records = df.drop(columns=[ids]) if ids else df
+        shown = [inst_id != "rnr-c8"]  # show one whole plan: the first rnr-c8 person with targets
         for i, rec in enumerate(records.to_dict("records")):
             who = df[ids].iloc[i] if ids else f"row {i + 1}"
             rec = {k: v for k, v in rec.items() if not (isinstance(v, float) and v != v)}
@@ -114,11 +123,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 print(f"  {who}: NOT SCORED: {err}")
                 continue
             print(f"  {who}: {a.summary()}")
-            for w in a.warnings[1:] if inst.status != "published" else a.warnings:
-                print(f"      warning: {w}")
-            _demo_plan(a)
-        if inst.status != "published":
-            print(f"  note: {assess_warning(inst)}")
+            for w in a.warnings:
+                if not w.startswith(f"{inst.id} {inst.version} is "):
+                    print(f"      warning: {w}")
+            _demo_plan(a, shown)
     return 0
 
 
@@ -129,17 +137,48 @@ def assess_warning(inst) -> str:
     return status_warning(inst) or ""
 
 
-def _demo_plan(a) -> None:
+def _demo_plan(a, shown: list) -> None:
+    from ._planning import plan
+
+    policy, stage = ("kz-probation", "post_penitentiary") if a.instrument == "rnr-c8" else (
+        "default", "sentencing")
     try:
-        from . import plan  # issue 4; absent until plans land
-    except ImportError:
-        return
-    try:
-        p = plan(a)
+        p = plan(a, policy, stage=stage, assessed_on=DEMO_DATE)
     except RNRError as err:
-        print(f"      plan: not made: {err}")
+        print(f"      plan ({policy}): not made: {err}")
         return
-    print(f"      plan: {p.summary()}")
+    t = p.tier
+    targets = ", ".join(x["domain"] for x in p.targets) or "none"
+    print(f"      plan ({policy}, {stage}): tier {t['id']}, {t['contacts_per_month']} contacts/month, "
+          f"{t['dosage_hours']} programme hours; targets: {targets}")
+    if not shown[0] and p.targets:
+        shown[0] = True
+        print("      --- the whole plan for this person, with the rule behind each line ---")
+        for line in p.summary("en").splitlines():
+            print(f"      | {line}")
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    """Read assessments (JSON Lines of Assessment.to_dict()) and print plans as JSON Lines."""
+    from ._assessment import Assessment
+    from ._planning import plan
+
+    text = sys.stdin.read() if args.file in (None, "-") else Path(args.file).read_text("utf-8")
+    failures = 0
+    responsivity = json.loads(args.responsivity) if args.responsivity else None
+    for i, rec in enumerate(_jsonl_records(text)):
+        try:
+            if isinstance(rec, dict) and "assessment" in rec:
+                rec = rec["assessment"]
+            p = plan(Assessment.from_dict(rec), args.policy, stage=args.stage,
+                     responsivity=responsivity, juvenile=args.juvenile,
+                     assessed_on=args.assessed_on)
+            out = {"row": i, "ok": True, "plan": p.to_dict()}
+        except RNRError as err:
+            failures += 1
+            out = {"row": i, "ok": False, "error": {"message": str(err)}}
+        print(json.dumps(out, ensure_ascii=False))
+    return 1 if failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     p_check = sub.add_parser("check", help="validate an instrument definition file")
     p_check.add_argument("file")
     sub.add_parser("schema", help="print the instrument JSON schema")
+    p_plan = sub.add_parser("plan", help="plans from assessments (JSON Lines in and out)")
+    p_plan.add_argument("-p", "--policy", default="default")
+    p_plan.add_argument("--stage")
+    p_plan.add_argument("--assessed-on")
+    p_plan.add_argument("--responsivity", help='JSON, e.g. {"language": "kk"}')
+    p_plan.add_argument("--juvenile", action="store_true")
+    p_plan.add_argument("file", nargs="?")
     p_demo = sub.add_parser("demo", help="score the shipped examples")
     p_demo.add_argument("dir", nargs="?", default="examples")
     args = parser.parse_args(argv)
@@ -180,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "assess":
             return _cmd_assess(args)
+        if args.command == "plan":
+            return _cmd_plan(args)
         return _cmd_demo(args)
     except RNRError as err:
         print(f"rnr: error: {err}", file=sys.stderr)

@@ -391,7 +391,7 @@ def _needs(b: _Batch, out: dict) -> None:
             need = score > d.min_score
             order = np.full(n, -1, dtype=np.int8)
             out[f"need.{did}.need"] = need
-        if d.role == "need":
+        if d.role == "need" and d.kind == "dynamic":
             span = d.max_score - d.min_score
             share = (score - d.min_score) / span if span > 0 else np.zeros(n)
             # the one-record key (not need, -level, Central Eight order, -share) as one number

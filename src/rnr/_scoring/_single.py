@@ -55,7 +55,7 @@ def _check_date_pairs(pairs: tuple, inputs: dict) -> None:
 
 
 def _derive_value(c: Compiled, name: str, x: Any) -> Any:
-    """A categorical item enters a derivation as its option index; omitted, as NaN."""
+    """Return a derivation input: a categorical item's option index, NaN when omitted."""
     if c.inst.items[name].type == "categorical":
         return math.nan if x < 0 else float(x)
     return x
@@ -337,7 +337,8 @@ def _needs(c: Compiled, points: dict, warnings: list) -> list:
             "central_eight": d.central_eight,
             "_key": (0 if need else 1, -order, c.c8_rank[d.central_eight], -share),
         })
-    ranked = sorted((r for r in rows if r["role"] == "need"), key=lambda r: r["_key"])
+    ranked = sorted((r for r in rows if r["role"] == "need" and r["kind"] == "dynamic"),
+                    key=lambda r: r["_key"])
     for i, r in enumerate(ranked, 1):
         r["rank"] = i
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
