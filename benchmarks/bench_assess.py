@@ -63,6 +63,8 @@ def synthetic_frame(inst_id: str, n: int, seed: int = 0) -> pd.DataFrame:
         elif inp.type == "number":
             lo = inp.min or 0
             cols[k] = rng.integers(int(lo), int(lo) + 20, n)
+    if "violent_sanctions" in cols and "previous_sanctions" in cols:  # OASys: violent <= all + 1
+        cols["violent_sanctions"] = rng.integers(0, cols["previous_sanctions"] + 2)
     frame = pd.DataFrame(cols)
     for k, it in inst.items.items():  # categorical string columns as pandas categoricals
         if it.type == "categorical" and k in frame and frame[k].dtype == object:

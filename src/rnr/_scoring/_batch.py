@@ -25,6 +25,10 @@ def _frame_digest(df: pd.DataFrame) -> str:
     h.update(",".join(map(str, df.columns)).encode())
     for col in df.columns:
         s = df[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):  # codes and labels: no per-row hashing
+            h.update(repr(list(s.cat.categories)).encode())
+            h.update(s.cat.codes.to_numpy().tobytes())
+            continue
         try:
             h.update(pd.util.hash_pandas_object(s, index=False).to_numpy().tobytes())
         except TypeError:  # unhashable cells (lists, dicts): hash their text
@@ -108,7 +112,8 @@ class _Batch:
         if need.any():
             sub = self.c.sources[k]
             cols = [col for col in self.df.columns if col in sub.record_keys]
-            res = score_frame(sub, self.df.loc[need, cols].reset_index(drop=True))
+            sub_frame = self.df[cols] if need.all() else self.df.loc[need, cols]
+            res = score_frame(sub, sub_frame.reset_index(drop=True), digest=False)
             s = sub.inst.scales[it.source[1]]
             name = f"{it.source[1]}.scaled" if s.scaled_mins is not None else f"{it.source[1]}.raw"
             got = res[name].to_numpy(dtype="float64")
@@ -502,7 +507,8 @@ _CONCAT_COPY = tuple(int(x) for x in pd.__version__.split(".")[:1]) < (3,)
 
 
 def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
-                row_digests: bool = False, detail: bool = False) -> pd.DataFrame:
+                row_digests: bool = False, detail: bool = False,
+                digest: bool = True) -> pd.DataFrame:
     """Score every row of ``df``; see :func:`rnr.assess`."""
     b = _Batch(c, df)
     for col in df.columns:
@@ -527,7 +533,7 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
         "status": inst.status,
         "rnr_version": __version__,
         "instrument_digest": inst.digest,
-        "input_digest": _frame_digest(df),
+        "input_digest": _frame_digest(df) if digest else None,
         "errors": errors,
     }
     return frame

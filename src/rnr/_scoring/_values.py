@@ -269,6 +269,17 @@ class FieldSpec:
 
     def _category_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
         tags = {t[0] for t in self.index}
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            # map the few categories once, then take by code: no per-row hashing
+            cats = list(col.cat.categories)
+            lut = np.array([self.index.get(_tag(c), -1) for c in cats] + [-1], dtype=np.int64)
+            raw = col.cat.codes.to_numpy()
+            codes = lut[raw]  # code -1 (missing) takes the appended -1
+            bad = (raw >= 0) & (codes < 0)
+            if bad.any():
+                problems.add(bad, self.field, col.astype(object).to_numpy(), self.allowed,
+                             "not_an_option")
+            return codes
         if tags == {"s"} and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty",
                                                                              "categorical"):
             s = col.astype("object")
