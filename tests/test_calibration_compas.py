@@ -204,3 +204,20 @@ def test_report_states_its_limits(runs):
                    "moderated-regression", "![Calibration by race](calibration-by-race.png)",
                    "![Calibration by sex](calibration-by-sex.png)", "(roc.png)"):
         assert phrase in text, phrase
+
+
+def test_followup_check_matches_recomputation(runs, compas, out_of_fold):
+    first, _, _, _ = runs
+    y, risk, _ = out_of_fold
+    text = section((first / "report.md").read_text(encoding="utf-8"),
+                   "Follow-up check: who is in the two-year file")
+    screened = pd.to_datetime(compas["compas_screening_date"])
+    last = screened[y == 0].max()
+    followed = (screened <= last).to_numpy()
+    assert f"screened after {last.date().isoformat()}" in text
+    assert f"the {(~followed).sum():,} people screened later" in text
+    assert f"(two-year rate {y[~followed].mean():.3f})" in text
+    assert f"the {followed.sum():,} screened up to that date" in text
+    (row,) = [r for r in table_rows(text, "PointsModel") if r[1] == "as fitted above"]
+    assert row[2].startswith(f"{roc_auc_score(y[followed], risk[POINTS][followed]):.4f} (")
+    assert row[4] == f"{risk[POINTS][followed].sum() / y[followed].sum():.3f}"

@@ -56,7 +56,7 @@ def load(folder: Path | None = None) -> tuple[pd.DataFrame, dict]:
         & (raw["c_charge_degree"] != "O")
         & (raw["score_text"] != "N/A")
     )
-    columns = FEATURES + ["race", "decile_score", OUTCOME]
+    columns = FEATURES + ["race", "decile_score", "compas_screening_date", OUTCOME]
     data = raw.loc[keep, columns].reset_index(drop=True)
     facts = {"file": FILE.as_posix(), "sha256": digest, "rows_read": int(len(raw)),
              "rows_kept": int(len(data))}

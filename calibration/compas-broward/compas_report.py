@@ -34,8 +34,11 @@ def fmt_p(p) -> str:
 
 
 def ci(pair, digits: int = 3) -> str:
-    """An interval as ``low–high``."""
-    return "–" if pair is None else f"{fmt(pair[0], digits)}–{fmt(pair[1], digits)}"
+    """An interval as ``low–high`` (``low to high`` when a bound is negative)."""
+    if pair is None:
+        return "–"
+    low, high = fmt(pair[0], digits), fmt(pair[1], digits)
+    return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}–{high}"
 
 
 def table(headers, rows, align=None) -> str:
@@ -156,6 +159,43 @@ def _results_section(models) -> list[str]:
     ]
 
 
+def _followup_section(followup) -> list[str]:
+    f = followup
+    rows = []
+    for key, label in (("points", "PointsModel"), ("decile_isotonic",
+                                                   "COMPAS decile + ScoreCalibrator(isotonic)")):
+        for how, r in f["rows"][key].items():
+            rows.append([label, how, f"{fmt(r.auc, 4)} ({ci(r.auc_ci)})", fmt(r.brier, 4),
+                         fmt(r.eo_ratio), f"{fmt(r.calibration_intercept)} "
+                         f"({ci(r.calibration_intercept_ci)})", fmt(r.calibration_slope)])
+    return [
+        "## Follow-up check: who is in the two-year file", "",
+        f"Nobody without a new arrest within two years was screened after {f['last']}: the "
+        f"{f['n_late']:,} people screened later are in the file only because they were "
+        f"re-arrested (two-year rate {fmt(f['rate_late'])}), while the {f['n_followed']:,} "
+        f"screened up to that date have a two-year rate of {fmt(f['rate_followed'])}. Whether "
+        "someone is in the file thus depends on the outcome for the later screenings, which "
+        f"inflates the base rate ({fmt(f['rate_all'])} overall) and every probability fitted "
+        "to it. The "
+        "models above, applied to the people who could be followed for two years, and the same "
+        "models cross-validated afresh on those people alone (same procedure, DeLong intervals):",
+        "",
+        table(["model", "on people screened up to " + f["last"], "AUC (95% CI)", "Brier",
+               "E/O", "calibration intercept (95% CI)", "calibration slope"], rows,
+              align="llrrrrr"),
+        "",
+        "On people who could be followed, the models fitted to the whole file expect "
+        f"{' and '.join(fmt(f['rows'][k]['as fitted above'].eo_ratio) for k in f['rows'])} "
+        "times the arrests that happened (E/O); refitted, "
+        f"{' and '.join(fmt(f['rows'][k]['refitted on them'].eo_ratio) for k in f['rows'])}. "
+        "The saved models follow issue 3's specification (ProPublica's filter, 6,172 rows); "
+        "anyone using their probabilities should prefer a cohort whose membership does not "
+        "depend on the outcome. This is read off the file's own dates; it is the same "
+        "principle as `rnr.followup_outcome`: exclude people by when they started, never by "
+        "what happened to them.", "",
+    ]
+
+
 def _instrument_section(points) -> list[str]:
     rows = [[r.item, r.band, int(r.points), int(round(r.n)), fmt(r.observed_rate)]
             for r in points.summary.itertuples()]
@@ -267,7 +307,9 @@ _LIMITS = [
     "- **Outcome.** `two_year_recid` is a new *arrest* within two years, as ProPublica coded it, "
     "not a conviction: it measures police contact as much as offending, and arrest rates differ "
     "by neighbourhood and group for reasons other than behaviour.",
-    "- **Window.** Two years from screening; nothing here speaks to other windows.",
+    "- **Window.** Two years from screening; nothing here speaks to other windows. People "
+    "screened late in 2014 are in the file only if re-arrested (see the follow-up check), so "
+    "the probabilities run high.",
     "- **Groups.** Race as recorded in the data ProPublica published. {small} too small for "
     "reliable figures: they are in the tables, with wide intervals, but not drawn. Calibration "
     "within groups and equal error rates cannot all hold when base rates differ (see the note "
@@ -309,7 +351,7 @@ def _artifacts_section(figures) -> list[str]:
     ]
 
 
-def render(data, y, facts, models, fold_items, points, figures, min_drawn) -> str:
+def render(data, y, facts, models, fold_items, points, figures, followup, min_drawn) -> str:
     """The whole report."""
     lines = [
         "# COMPAS Broward: a points instrument and a recalibrated decile, validated out of fold",
@@ -319,6 +361,7 @@ def render(data, y, facts, models, fold_items, points, figures, min_drawn) -> st
     lines += _data_section(data, y, facts)
     lines += _method_section(models, fold_items)
     lines += _results_section(models)
+    lines += _followup_section(followup)
     lines += _instrument_section(points)
     lines += _groups_section(models, "race", figures["calibration_race"])
     lines += _groups_section(models, "sex", figures["calibration_sex"])

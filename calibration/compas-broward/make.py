@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
@@ -100,7 +101,32 @@ def validate_all(models, data, y):
                                 random_state=SEED, kind=m.kind)
 
 
-def fit_full(data, y, models, out: Path):
+def followup_check(data, y, models) -> dict:
+    """Who could be followed for two years, and what the models do on them alone.
+
+    The last screening date of anyone *without* a two-year arrest marks where full follow-up
+    ends in the file; people screened later appear only if re-arrested. On the people screened
+    up to that date: the out-of-fold risks above, and the models cross-validated afresh.
+    """
+    screened = pd.to_datetime(data["compas_screening_date"])
+    last = screened[y == 0].max()
+    followed = (screened <= last).to_numpy()
+    cohort = data[followed].reset_index(drop=True)
+    refit, _ = cross_validate(cohort, y[followed])
+    rows = {}
+    for key in ("points", "decile_isotonic"):
+        rows[key] = {
+            "as fitted above": rnr.validate(y[followed], models[key].risk[followed], n_boot=0,
+                                            kind="probability"),
+            "refitted on them": rnr.validate(y[followed], refit[key].risk, n_boot=0,
+                                             kind="probability"),
+        }
+    return {"last": last.date().isoformat(), "n_followed": int(followed.sum()),
+            "rate_all": float(y.mean()), "rate_followed": float(y[followed].mean()), "n_late": int((~followed).sum()),
+            "rate_late": float(y[~followed].mean()), "rows": rows}
+
+
+def fit_full(data, y, models, followup, out: Path):
     """Refit on all rows and write the model files and the instrument."""
     X = data[compas_data.FEATURES]
     points = rnr.PointsModel().fit(X, y)
@@ -112,7 +138,10 @@ def fit_full(data, y, models, out: Path):
                 "in Broward County, Florida. A research re-analysis; not for use elsewhere "
                 "without local validation.",
         population="Pretrial defendants screened with COMPAS in Broward County, Florida, "
-                   "2013-2014 (ProPublica's two-year file, standard filter, 6,172 people).",
+                   "2013-2014 (ProPublica's two-year file, standard filter, 6,172 people). "
+                   f"People screened after {followup['last']} are in the file only if "
+                   "re-arrested, so its probabilities run high (see report.md, follow-up "
+                   "check).",
         licence="Fitted by rnr from ProPublica's published COMPAS Broward data, which carry "
                 "no stated licence; it is not COMPAS (Equivant) and uses none of its items.",
         citation="Angwin, Larson, Mattu & Kirchner (2016), 'Machine Bias' and 'How We Analyzed "
@@ -141,18 +170,22 @@ def main(argv=None) -> int:
     models, fold_items = cross_validate(data, y)
     cv_done = time.perf_counter()
     validate_all(models, data, y)
+    followup = followup_check(data, y, models)
     validated = time.perf_counter()
-    points = fit_full(data, y, models, out)
+    points = fit_full(data, y, models, followup, out)
     figures = compas_figures.draw_all(models, y, data, out)
     text = compas_report.render(data, y, facts, models, fold_items, points, figures,
-                                compas_figures.MIN_GROUP_TO_DRAW)
+                                followup, compas_figures.MIN_GROUP_TO_DRAW)
     (out / "report.md").write_text(text, encoding="utf-8")
     done = time.perf_counter()
 
     for m in models.values():
         brier = f", Brier {np.mean(m.fold_brier):.4f}" if m.fold_brier else ""
         print(f"{m.label}: AUC {np.mean(m.fold_auc):.4f}{brier} (mean of {N_SPLITS} folds)")
-    print(f"time: cross-validation {cv_done - started:.1f} s, validation "
+    print(f"follow-up: {followup['n_followed']} screened up to {followup['last']} (rate "
+          f"{followup['rate_followed']:.3f}), {followup['n_late']} later (rate "
+          f"{followup['rate_late']:.3f})")
+    print(f"time: cross-validation {cv_done - started:.1f} s, validation and follow-up check "
           f"{validated - cv_done:.1f} s, models, figures and report {done - validated:.1f} s, "
           f"total {done - started:.1f} s")
     print(f"written to {out}")
