@@ -11,6 +11,7 @@ from ._assessment import Assessment
 from ._errors import (
     InvalidInstrument,
     InvalidRecord,
+    InvalidValue,
     RNRError,
     TooManyMissing,
     UnknownInstrument,
@@ -79,6 +80,7 @@ __all__ = [
     "instruments",
     "load_instrument",
     "RNRError",
+    "InvalidValue",
     "InvalidRecord",
     "TooManyMissing",
     "InvalidInstrument",

@@ -10,6 +10,7 @@ from typing import Any
 
 __all__ = [
     "RNRError",
+    "InvalidValue",
     "InvalidRecord",
     "TooManyMissing",
     "InvalidInstrument",
@@ -32,29 +33,24 @@ class RNRError(ValueError):
     """
 
 
-class InvalidRecord(RNRError):
-    """A record (one person's answers) cannot be scored.
+class InvalidValue(RNRError):
+    """A value is not allowed: the shared shape of rnr's field-level errors.
 
     Parameters
     ----------
     field : str
-        The item or input id at fault (``"<record>"`` for the record as a whole).
+        The field at fault.
     value : object
         The offending value.
     allowed : str
         What would have been accepted.
     code : str
-        A stable machine-readable reason: ``unknown_field``, ``wrong_type``, ``out_of_range``,
-        ``not_an_option``, ``missing_required``, ``too_many_missing``, ``date_order``,
-        ``not_a_record``.
+        A stable machine-readable reason.
 
     Examples
     --------
-    >>> err = InvalidRecord("age", -3, "an integer from 10 to 120", code="out_of_range")
-    >>> print(err)
-    age: -3 is not allowed (allowed: an integer from 10 to 120) [out_of_range]
-    >>> err.field, err.code
-    ('age', 'out_of_range')
+    >>> print(InvalidValue("stage", "court", "one of pre_trial, sentencing", "not_an_option"))
+    stage: 'court' is not allowed (allowed: one of pre_trial, sentencing) [not_an_option]
     """
 
     def __init__(self, field: str, value: Any, allowed: str, code: str = "invalid") -> None:
@@ -82,6 +78,23 @@ class InvalidRecord(RNRError):
             "code": self.code,
             "message": str(self),
         }
+
+
+
+class InvalidRecord(InvalidValue):
+    """A record (one person's answers) cannot be scored.
+
+    ``code`` is one of ``unknown_field``, ``wrong_type``, ``out_of_range``, ``not_an_option``,
+    ``missing_required``, ``too_many_missing``, ``date_order``, ``not_a_record``.
+
+    Examples
+    --------
+    >>> err = InvalidRecord("age", -3, "an integer from 10 to 120", code="out_of_range")
+    >>> print(err)
+    age: -3 is not allowed (allowed: an integer from 10 to 120) [out_of_range]
+    >>> err.field, err.code
+    ('age', 'out_of_range')
+    """
 
 
 class TooManyMissing(InvalidRecord):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import InvalidInstrument, RNRError, _short
+from .._errors import InvalidInstrument, InvalidValue
 
 __all__ = ["InvalidPolicy", "InvalidPlan", "UndeterminedRisk", "OverrideRefused"]
 
@@ -22,7 +22,7 @@ class InvalidPolicy(InvalidInstrument):
     """
 
 
-class InvalidPlan(RNRError):
+class InvalidPlan(InvalidValue):
     """An argument to :func:`rnr.plan` (or a plan given as a mapping) cannot be used.
 
     Parameters
@@ -42,16 +42,6 @@ class InvalidPlan(RNRError):
     >>> print(err)
     stage: 'court' is not allowed (allowed: one of pre_trial, sentencing) [not_an_option]
     """
-
-    def __init__(self, field: str, value: Any, allowed: str, code: str = "invalid") -> None:
-        self.field = field
-        self.value = value
-        self.allowed = allowed
-        self.code = code
-        super().__init__(f"{field}: {_short(value)} is not allowed (allowed: {allowed}) [{code}]")
-
-    def __reduce__(self):
-        return (type(self), (self.field, self.value, self.allowed, self.code))
 
 
 class UndeterminedRisk(InvalidPlan):

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rnr._errors import RNRError
+from rnr._errors import InvalidValue
 
 __all__ = ["InvalidData"]
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class InvalidData(RNRError):
+class InvalidData(InvalidValue):
     """Outcomes, risks, groups or settings given to a validation function are unusable.
 
     Parameters
@@ -38,28 +31,3 @@ class InvalidData(RNRError):
     (True, 'y', 'out_of_range')
     """
 
-    def __init__(self, field: str, value: Any, allowed: str, code: str = "invalid") -> None:
-        self.field = field
-        self.value = value
-        self.allowed = allowed
-        self.code = code
-        super().__init__(f"{field}: {_short(value)} is not allowed (allowed: {allowed}) [{code}]")
-
-    def __reduce__(self):
-        return (type(self), (self.field, self.value, self.allowed, self.code))
-
-    def to_dict(self) -> dict:
-        """Return the error as a JSON-ready mapping.
-
-        Examples
-        --------
-        >>> InvalidData("risk", "abc", "numbers", "wrong_type").to_dict()["field"]
-        'risk'
-        """
-        return {
-            "field": self.field,
-            "value": _short(self.value),
-            "allowed": self.allowed,
-            "code": self.code,
-            "message": str(self),
-        }
