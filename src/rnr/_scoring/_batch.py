@@ -29,6 +29,10 @@ def _frame_digest(df: pd.DataFrame) -> str:
             h.update(repr(list(s.cat.categories)).encode())
             h.update(s.cat.codes.to_numpy().tobytes())
             continue
+        if s.dtype.kind in "iufbmM":  # plain numbers and datetimes: their bytes are the data
+            h.update(s.dtype.str.encode())
+            h.update(np.ascontiguousarray(s.to_numpy()).tobytes())
+            continue
         try:
             h.update(pd.util.hash_pandas_object(s, index=False).to_numpy().tobytes())
         except TypeError:  # unhashable cells (lists, dicts): hash their text
@@ -377,7 +381,12 @@ def _needs(b: _Batch, out: dict) -> None:
         if d.thresholds:
             mins = np.array([t[1] for t in d.thresholds])
             names = [t[0] for t in d.thresholds]
-            if lo_add is None:
+            lut = b.c.domain_luts.get(did)
+            if lo_add is None and lut is not None:  # whole-point scores: one table look-up
+                i_lo = lut[(score - d.min_score).astype(np.intp)]
+                codes = i_lo
+                need = i_lo > 0
+            elif lo_add is None:
                 i_lo = _thresholds(mins, score)
                 codes = i_lo
                 need = i_lo > 0

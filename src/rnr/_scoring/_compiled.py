@@ -88,6 +88,18 @@ class Compiled:
                 D[pos[k], j] = 1.0
         self.domain_matrix = (D, dom_ids)
         self.domain_ranges = (np.nan_to_num(D * pmin), np.nan_to_num(D * pmax))
+        # domains whose scores are whole numbers in a small range: threshold index by look-up
+        self.domain_luts = {}
+        for did, d in inst.domains.items():
+            tables = [inst.items[k].table for k in d.items]
+            whole = all(np.all(np.mod(t, 1) == 0) for t in tables) and all(
+                inst.items[k].band_mins is not None or inst.items[k].type == "categorical"
+                for k in d.items)
+            if d.thresholds and whole and d.items and 0 <= d.max_score - d.min_score <= 4096:
+                mins = np.array([t[1] for t in d.thresholds])
+                values = np.arange(d.min_score, d.max_score + 1)
+                lut = np.maximum(np.searchsorted(mins, values, side="right") - 1, 0)
+                self.domain_luts[did] = lut.astype(np.int8 if len(mins) < 127 else np.int64)
         self.domain_plan = tuple(
             (did, d, [t[1] for t in d.thresholds],
              [(k, inst.items[k].points_min, inst.items[k].points_max) for k in d.items])
