@@ -60,7 +60,7 @@ FORMAT_VERSION = 1
 _ALLOWED: dict[str, tuple[type, frozenset]] = {
     "ScoreCalibrator": (ScoreCalibrator, frozenset({
         "classes_", "n_features_in_", "feature_names_in_", "thresholds_", "probabilities_",
-        "intercept_", "slope_",
+        "intercept_", "slope_", "training_digest_",
     })),
     "PointsModel": (PointsModel, frozenset({
         "classes_", "n_features_in_", "feature_names_in_", "items_", "points_", "intercept_",

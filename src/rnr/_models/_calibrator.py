@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._checks import binary_outcome, check_params, check_weights, one_of, outcome_per_row
 from ._data import numeric_matrix
+from ._digest import training_digest
 from ._logistic import fit_logistic
 
 __all__ = ["ScoreCalibrator"]
@@ -50,6 +51,8 @@ class ScoreCalibrator(ClassifierMixin, BaseEstimator):
         of each item) the row sums are the score, as in a sum scale.
     feature_names_in_ : ndarray of str
         Column names, when ``X`` was a DataFrame with string column names.
+    training_digest_ : str
+        SHA-256 of the training scores, outcome and weights (saved with the model).
 
     See Also
     --------
@@ -114,6 +117,8 @@ class ScoreCalibrator(ClassifierMixin, BaseEstimator):
         w = check_weights(sample_weight, score.shape[0])
         keep = w > 0
         self.classes_, y01 = binary_outcome(y[keep])
+        names = [str(c) for c in getattr(self, "feature_names_in_", ["score"])]
+        self.training_digest_ = training_digest(["+".join(names)], [score], y, w)
         score, w = score[keep], w[keep]
         if self.method == "isotonic":
             iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
