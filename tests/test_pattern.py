@@ -23,7 +23,7 @@ import pytest
 DEFINITION = Path(__file__).resolve().parents[1] / "src" / "rnr" / "instruments" / "pattern.toml"
 NOT_SHIPPED = (
     "PATTERN v1.3 not shipped: the NIJ (Dec 2021) report's item-point and cut-off tables "
-    "could not be read from any stored source; see README, "Instruments shipped""
+    "could not be read from any stored source; see the README, section Instruments shipped"
 )
 
 

@@ -21,7 +21,7 @@ import pytest
 DEFINITION = Path(__file__).resolve().parents[1] / "src" / "rnr" / "instruments" / "pcra.toml"
 NOT_SHIPPED = (
     "PCRA not shipped: the scored items' points and cut scores could not be read from any "
-    "stored primary source; see README, "Instruments shipped""
+    "stored primary source; see the README, section Instruments shipped"
 )
 
 
