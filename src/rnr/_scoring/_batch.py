@@ -413,11 +413,17 @@ def _needs(b: _Batch, out: dict) -> None:
                         + (1 - share) * 0.99)
             doms.append(did)
     if keys:
-        K = np.column_stack(keys)
-        order = np.argsort(K, axis=1, kind="stable").astype(np.int8)
-        ranks = np.argsort(order, axis=1, kind="stable").astype(np.int8) + 1
+        # rank = 1 + how many domains sort before this one (ties: declaration order, as the
+        # one-record path's stable sort); pairwise counts beat a row-wise argsort here
+        d = len(doms)
+        ranks = [np.ones(n, dtype=np.int8) for _ in range(d)]
+        for i in range(d):
+            for j in range(i + 1, d):
+                before = keys[i] <= keys[j]  # i sorts first when smaller or tied (earlier)
+                ranks[j] += before
+                ranks[i] += ~before
         for j, did in enumerate(doms):
-            out[f"need.{did}.rank"] = _Rank(ranks[:, j])
+            out[f"need.{did}.rank"] = _Rank(ranks[j])
 
 
 def _row_digests(b: _Batch) -> np.ndarray:
