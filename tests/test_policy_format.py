@@ -39,9 +39,9 @@ def test_policy_is_read_only():
 
 
 @pytest.mark.parametrize("change,path,problem", [
-    (lambda d: d.pop("tiers"), "<top>", "missing required key 'tiers'"),
+    (lambda d: d.pop("tiers"), "<top>", "the required key 'tiers' is missing"),
     (lambda d: d["tiers"][1].update(dosage_hours="100"), "tiers[1].dosage_hours",
-     "is not of type integer"),
+     "expected integer"),
     (lambda d: d["tiers"][2].update(dosage_hours=50), "tiers[2].dosage_hours",
      "must not decrease as risk rises"),
     (lambda d: d["tiers"][2].update(contacts_per_month=1), "tiers[2].contacts_per_month",

@@ -10,11 +10,12 @@ domain that does not exist, bands out of order) are checked in ``_build.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .._errors import InvalidInstrument
 
-__all__ = ["INSTRUMENT_SCHEMA", "check_schema"]
+__all__ = ["INSTRUMENT_SCHEMA", "check_schema", "check_against"]
 
 _ID = {"type": "string", "pattern": r"^[a-z][a-z0-9_-]*$"}
 _TEXT = {
@@ -275,44 +276,63 @@ def _type_ok(value: Any, name: str) -> bool:
     return isinstance(value, _PY_TYPES[name])
 
 
-def _fail(source: str, path: str, problem: str) -> None:
-    raise InvalidInstrument(source, path or "<root>", problem)
+def _fail(error: Callable, source: str, path: str, root: str, problem: str) -> None:
+    raise error(source, path or root, problem)
 
 
-def _check(value: Any, schema: dict, path: str, source: str) -> None:
+def check_against(value: Any, schema: dict, source: str, *, error: Callable = InvalidInstrument,
+                  path: str = "", root: str = "<root>") -> None:
+    """Check ``value`` against a schema in rnr's JSON-Schema subset, raising on the first problem.
+
+    Shared by instrument and policy definitions. ``error(source, path, problem)`` builds the
+    exception; ``root`` names the top level in messages.
+
+    Examples
+    --------
+    >>> check_against(3, {"type": "integer", "maximum": 2}, "x.toml")
+    Traceback (most recent call last):
+    ...
+    rnr._errors.InvalidInstrument: x.toml: <root>: 3 is above the maximum 2
+    """
     types = schema.get("type")
     if types is not None:
         names = [types] if isinstance(types, str) else list(types)
         if not any(_type_ok(value, t) for t in names):
-            _fail(source, path, f"{value!r} is a {type(value).__name__}; expected {' or '.join(names)}")
+            _fail(error, source, path, root,
+                  f"{value!r:.60} is a {type(value).__name__}; expected {' or '.join(names)}")
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(repr(v) for v in schema["enum"])
-        _fail(source, path, f"{value!r} is not one of {allowed}")
+        _fail(error, source, path, root, f"{value!r} is not one of {allowed}")
     if isinstance(value, str) and "pattern" in schema and not re.match(schema["pattern"], value):
-        _fail(source, path, f"{value!r} does not match the pattern {schema['pattern']}")
-    if _type_ok(value, "number") and "minimum" in schema and value < schema["minimum"]:
-        _fail(source, path, f"{value!r} is below the minimum {schema['minimum']}")
+        _fail(error, source, path, root, f"{value!r} does not match the pattern {schema['pattern']}")
+    if _type_ok(value, "number"):
+        if "minimum" in schema and value < schema["minimum"]:
+            _fail(error, source, path, root, f"{value!r} is below the minimum {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            _fail(error, source, path, root, f"{value!r} is above the maximum {schema['maximum']}")
     if isinstance(value, dict):
         for key in schema.get("required", []):
             if key not in value:
-                _fail(source, path, f"the required key {key!r} is missing")
+                _fail(error, source, path, root, f"the required key {key!r} is missing")
         props = schema.get("properties", {})
         extra = schema.get("additionalProperties", True)
         for key, sub in value.items():
             sub_path = f"{path}.{key}" if path else str(key)
             if key in props:
-                _check(sub, props[key], sub_path, source)
+                check_against(sub, props[key], source, error=error, path=sub_path, root=root)
             elif extra is False:
-                allowed = ", ".join(sorted(props))
-                _fail(source, sub_path, f"unknown key {key!r} (allowed: {allowed})")
+                allowed = ", ".join(sorted(props)) or "none"
+                _fail(error, source, sub_path, root, f"unknown key {key!r} (allowed: {allowed})")
             elif isinstance(extra, dict):
-                _check(sub, extra, sub_path, source)
+                check_against(sub, extra, source, error=error, path=sub_path, root=root)
     if isinstance(value, list):
         if len(value) < schema.get("minItems", 0):
-            _fail(source, path, f"needs at least {schema['minItems']} entries")
+            _fail(error, source, path, root, f"needs at least {schema['minItems']} entries")
         if "items" in schema:
             for i, sub in enumerate(value):
-                _check(sub, schema["items"], f"{path}[{i}]", source)
+                check_against(sub, schema["items"], source, error=error,
+                              path=f"{path or root}[{i}]" if not path else f"{path}[{i}]",
+                              root=root)
 
 
 def check_schema(definition: Any, source: str = "<dict>") -> None:
@@ -337,4 +357,4 @@ def check_schema(definition: Any, source: str = "<dict>") -> None:
     ...
     rnr._errors.InvalidInstrument: x.toml: instrument: the required key 'id' is missing
     """
-    _check(definition, INSTRUMENT_SCHEMA, "", source)
+    check_against(definition, INSTRUMENT_SCHEMA, source)

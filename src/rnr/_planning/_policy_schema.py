@@ -9,9 +9,9 @@ need mapped to an intervention, sources that exist) happen in ``_policy.py``. Ev
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from .._instrument._schema import check_against
 from ._errors import InvalidPolicy
 
 __all__ = ["POLICY_SCHEMA", "check_schema", "STAGE_SECTIONS", "CENTRAL_EIGHT_DYNAMIC"]
@@ -343,22 +343,6 @@ POLICY_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-_TYPES = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "boolean": bool,
-}
-
-
-def _is(value: Any, name: str) -> bool:
-    if name == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, _TYPES[name])
-
-
 def check_schema(data: Any, source: str, schema: dict | None = None, path: str = "") -> None:
     """Check ``data`` against the policy schema, raising on the first problem.
 
@@ -383,45 +367,7 @@ def check_schema(data: Any, source: str, schema: dict | None = None, path: str =
     >>> check_schema({"format_version": 2}, "p.toml")
     Traceback (most recent call last):
     ...
-    rnr._planning._errors.InvalidPolicy: p.toml: <top>: missing required key 'policy'
+    rnr._planning._errors.InvalidPolicy: p.toml: <top>: the required key 'policy' is missing
     """
     schema = POLICY_SCHEMA if schema is None else schema
-    where = path or "<top>"
-    types = schema.get("type")
-    if types is not None:
-        names = [types] if isinstance(types, str) else list(types)
-        if not any(_is(data, n) for n in names):
-            raise InvalidPolicy(source, where,
-                                f"{type(data).__name__} {data!r:.60} is not of type "
-                                f"{' or '.join(names)}")
-    if "enum" in schema and data not in schema["enum"]:
-        allowed = ", ".join(repr(v) for v in schema["enum"])
-        raise InvalidPolicy(source, where, f"{data!r} is not one of {allowed}")
-    if isinstance(data, str) and "pattern" in schema and not re.match(schema["pattern"], data):
-        raise InvalidPolicy(source, where, f"{data!r} does not match {schema['pattern']}")
-    if _is(data, "number"):
-        if "minimum" in schema and data < schema["minimum"]:
-            raise InvalidPolicy(source, where, f"{data!r} is below the minimum {schema['minimum']}")
-        if "maximum" in schema and data > schema["maximum"]:
-            raise InvalidPolicy(source, where, f"{data!r} is above the maximum {schema['maximum']}")
-    if isinstance(data, dict):
-        for key in schema.get("required", []):
-            if key not in data:
-                raise InvalidPolicy(source, where, f"missing required key {key!r}")
-        props = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        for key, value in data.items():
-            sub = f"{path}.{key}" if path else str(key)
-            if key in props:
-                check_schema(value, source, props[key], sub)
-            elif extra is False:
-                allowed = ", ".join(sorted(props)) or "none"
-                raise InvalidPolicy(source, sub, f"unknown key {key!r} (allowed: {allowed})")
-            elif isinstance(extra, dict):
-                check_schema(value, source, extra, sub)
-    if isinstance(data, list):
-        if len(data) < schema.get("minItems", 0):
-            raise InvalidPolicy(source, where, f"needs at least {schema['minItems']} entries")
-        if "items" in schema:
-            for i, value in enumerate(data):
-                check_schema(value, source, schema["items"], f"{where}[{i}]")
+    check_against(data, schema, source, error=InvalidPolicy, path=path, root="<top>")
