@@ -331,8 +331,7 @@ def check_against(value: Any, schema: dict, source: str, *, error: Callable = In
         if "items" in schema:
             for i, sub in enumerate(value):
                 check_against(sub, schema["items"], source, error=error,
-                              path=f"{path or root}[{i}]" if not path else f"{path}[{i}]",
-                              root=root)
+                              path=f"{path or root}[{i}]", root=root)
 
 
 def check_schema(definition: Any, source: str = "<dict>") -> None:
