@@ -24,8 +24,8 @@ _TEXT = {
     "properties": {"en": {"type": "string"}, "ru": {"type": "string"}, "kk": {"type": "string"}},
     "additionalProperties": False,
 }
-_TEXT_OR_STR = {"type": ["string", "object"], "properties": _TEXT["properties"],
-                "required": ["en"], "additionalProperties": False}
+#: Shared with the policy schema: an id, and a text in en (required), ru and kk.
+ID, TEXT = _ID, _TEXT
 _POINTS = {"type": ["number", "object"], "additionalProperties": {"type": "number"}}
 _VALUE = {"type": ["string", "integer", "boolean"]}
 _OUTCOME = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._instrument._schema import ID as _ID
+from .._instrument._schema import TEXT as _TEXT
 from .._instrument._schema import check_against
 from ._errors import InvalidPolicy
 
@@ -33,14 +35,7 @@ STAGE_SECTIONS = (
     "employment", "housing", "reassessment", "juvenile",
 )
 
-_ID = {"type": "string", "pattern": r"^[a-z][a-z0-9_-]*$"}
 _IDS = {"type": "array", "items": _ID}
-_TEXT = {
-    "type": "object",
-    "required": ["en"],
-    "properties": {"en": {"type": "string"}, "ru": {"type": "string"}, "kk": {"type": "string"}},
-    "additionalProperties": False,
-}
 _COMMON = {"type": "integer", "minimum": 1}
 _STEP = {
     "type": "object",
