@@ -30,7 +30,7 @@ def synthetic_frame(inst_id: str, n: int, seed: int = 0) -> pd.DataFrame:
     cols: dict[str, object] = {}
     if inst_id in ("ogrs3", "oasys"):
         base = np.datetime64("2020-01-01") + rng.integers(0, 1500, n).astype("timedelta64[D]")
-        age = rng.integers(18 * 365, 70 * 365, n).astype("timedelta64[D]")
+        age = rng.integers(18 * 365 + 40, 70 * 365, n).astype("timedelta64[D]")
         hist = (rng.integers(0, 100, n) / 100 * (age.astype(int) - 10 * 365)).astype(int)
         cols["sex"] = rng.choice(["male", "female"], n)
         cols["birth_date"] = pd.to_datetime(base - age)
@@ -66,9 +66,9 @@ def synthetic_frame(inst_id: str, n: int, seed: int = 0) -> pd.DataFrame:
     if "violent_sanctions" in cols and "previous_sanctions" in cols:  # OASys: violent <= all + 1
         cols["violent_sanctions"] = rng.integers(0, cols["previous_sanctions"] + 2)
     frame = pd.DataFrame(cols)
-    for k, it in inst.items.items():  # categorical string columns as pandas categoricals
-        if it.type == "categorical" and k in frame and frame[k].dtype == object:
-            frame[k] = frame[k].astype("category") if isinstance(it.options[0], str) else frame[k]
+    for k in frame:  # string columns as pandas categoricals (see the README's note on dtypes)
+        if frame[k].dtype == object or pd.api.types.is_string_dtype(frame[k].dtype):
+            frame[k] = frame[k].astype("category")
     return frame
 
 

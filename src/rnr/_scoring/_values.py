@@ -60,7 +60,11 @@ def _describe_options(values: tuple) -> str:
 
 
 class Problems:
-    """Collects per-row problems of a batch as (mask, field, values, allowed, code)."""
+    """Collects a batch's per-row problems, sparsely: (rows, field, values, allowed, code).
+
+    ``rows`` are row positions and ``values`` (or None) are aligned with them, so recording a
+    problem costs in proportion to the bad rows, never to the batch.
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
@@ -68,26 +72,43 @@ class Problems:
         self.bad = np.zeros(n, dtype=bool)
 
     def add(self, mask: np.ndarray, field: str, values: Any, allowed: str, code: str) -> None:
-        """Record a problem for the rows in ``mask``."""
+        """Record a problem for the rows in ``mask``; ``values`` is None or one per row of the batch."""
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
-            self.entries.append((mask, field, values, allowed, code))
-            self.bad |= mask
+            rows = np.flatnonzero(mask)
+            if values is not None:
+                values = values[rows] if isinstance(values, np.ndarray) else [values[r] for r in rows]
+            self.add_at(rows, field, values, allowed, code)
+
+    def add_at(self, rows: np.ndarray, field: str, values: Any, allowed: str, code: str) -> None:
+        """Record a problem for row positions ``rows``; ``values`` is None or aligned with them."""
+        if len(rows):
+            self.entries.append((rows, field, values, allowed, code))
+            self.bad[rows] = True
 
     def add_rows(self, rows: np.ndarray, errors: list) -> None:
         """Record one InvalidRecord per row position."""
         for r, err in zip(rows, errors, strict=True):
-            mask = np.zeros(self.n, dtype=bool)
-            mask[r] = True
-            self.entries.append((mask, err.field, [err.value] * self.n, err.allowed, err.code))
-            self.bad[r] = True
+            self.add_at(np.array([r]), err.field, [err.value], err.allowed, err.code)
+
+    def merge(self, other: Problems, positions: np.ndarray | None = None) -> None:
+        """Add ``other``'s problems (rows mapped through ``positions``) to rows not yet bad."""
+        for rows, field, values, allowed, code in other.entries:
+            if positions is not None:
+                rows = positions[rows]
+            fresh = ~self.bad[rows]
+            if not fresh.all():
+                rows = rows[fresh]
+                if values is not None:
+                    values = [v for v, f in zip(values, fresh, strict=True) if f]
+            self.add_at(rows, field, values, allowed, code)
 
     def frame(self, index: pd.Index) -> pd.DataFrame:
         """Tidy table: row, field, value, allowed, code, message."""
         rows = []
-        for mask, field, values, allowed, code in self.entries:
-            for pos in np.flatnonzero(mask):
-                v = values[pos] if values is not None else None
+        for positions, field, values, allowed, code in self.entries:
+            for i, pos in enumerate(positions):
+                v = values[i] if values is not None else None
                 err = InvalidRecord(field, v, allowed, code)
                 rows.append((index[pos], field, repr(v)[:80], allowed, code, str(err)))
         cols = ["row", "field", "value", "allowed", "code", "message"]
