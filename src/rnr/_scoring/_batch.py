@@ -29,6 +29,12 @@ def _frame_digest(df: pd.DataFrame) -> str:
             h.update(repr(list(s.cat.categories)).encode())
             h.update(s.cat.codes.to_numpy().tobytes())
             continue
+        if s.dtype.kind in "iu" and len(s):  # small integers (answer codes): hashed as int8
+            a = s.to_numpy()
+            if a.min() >= -128 and a.max() <= 127:  # lossless; the tag keeps the dtype
+                h.update(f"{s.dtype.str}->i1".encode())
+                h.update(a.astype(np.int8).tobytes())
+                continue
         if s.dtype.kind in "iufbmM":  # plain numbers and datetimes: their bytes are the data
             h.update(s.dtype.str.encode())
             h.update(np.ascontiguousarray(s.to_numpy()).tobytes())
@@ -353,7 +359,7 @@ def _needs(b: _Batch, out: dict) -> None:
     D, dom_ids = b.c.domain_matrix
     if not dom_ids:
         return
-    scores = b.P0 @ D
+    scores = _column_sums(b.P0, D)
     lo_all = hi_all = None
     if b.any_missing:
         Dlo, Dhi = b.c.domain_ranges
@@ -371,7 +377,7 @@ def _needs(b: _Batch, out: dict) -> None:
         if d.thresholds:
             mins = np.array([t[1] for t in d.thresholds])
             names = [t[0] for t in d.thresholds]
-            lut = b.c.domain_luts.get(did)
+            lut = b.c.domain_luts.get(did) if len(mins) > 8 else None
             if lo_add is None and lut is not None:  # whole-point scores: one table look-up
                 i_lo = lut[(score - d.min_score).astype(np.intp)]
                 codes = i_lo
@@ -396,11 +402,24 @@ def _needs(b: _Batch, out: dict) -> None:
             order = np.full(n, -1, dtype=np.int8)
             out[f"need.{did}.need"] = need
         if d.role == "need" and d.kind == "dynamic":
+            # the one-record key (not need, -level, Central Eight order, -share) as one number:
+            # (whole-number part) + (1 - share) * 0.99, computed in place
             span = d.max_score - d.min_score
-            share = (score - d.min_score) / span if span > 0 else np.zeros(n)
-            # the one-record key (not need, -level, Central Eight order, -share) as one number
-            keys.append((~need * 10000.0 - order * 100.0 + b.c.c8_rank[d.central_eight])
-                        + (1 - share) * 0.99)
+            key = np.subtract(score, d.min_score) if d.min_score else score.copy()
+            if span > 0:
+                key /= span  # share
+                np.subtract(1.0, key, out=key)
+            else:
+                key.fill(1.0)
+            key *= 0.99
+            rank = b.c.c8_rank[d.central_eight]
+            if d.thresholds:  # need is level > 0: the whole part by look-up on the level
+                levels = np.arange(len(d.thresholds) + 1)
+                whole = (levels == 0) * 10000.0 - levels * 100.0 + rank
+                key += whole[order]
+            else:
+                key += np.where(need, 100.0 + rank, 10100.0 + rank)
+            keys.append(key)
             doms.append(did)
     if keys:
         # rank = 1 + how many domains sort before this one (ties: declaration order, as the
@@ -414,6 +433,15 @@ def _needs(b: _Batch, out: dict) -> None:
                 ranks[i] += ~before
         for j, did in enumerate(doms):
             out[f"need.{did}.rank"] = _Rank(ranks[j])
+
+
+def _column_sums(P: np.ndarray, D: np.ndarray) -> np.ndarray:
+    """``P @ D`` for a sparse 0/1 ``D`` by adding columns, in item order (as one record sums)."""
+    out = np.zeros((P.shape[0], D.shape[1]), order="F")
+    for j in range(D.shape[1]):
+        for i in np.flatnonzero(D[:, j]):
+            out[:, j] += P[:, i]
+    return out
 
 
 def _row_digests(b: _Batch) -> np.ndarray:

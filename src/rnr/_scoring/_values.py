@@ -143,6 +143,8 @@ class FieldSpec:
         self.values = tuple(values)
         self.index = {_tag(v): i for i, v in enumerate(self.values)}
         self.fast_index = {v: i for i, v in enumerate(self.values) if type(v) in (str, int)}
+        ints = sorted(t[1] for t in self.index if t is not None and t[0] == "i")
+        self.gaps = bool(ints) and len(ints) != ints[-1] - ints[0] + 1  # integer options skip one
         self.allowed = self._allowed()
 
     def _allowed(self) -> str:
@@ -296,8 +298,8 @@ class FieldSpec:
             lut = np.array([self.index.get(_tag(c), -1) for c in cats] + [-1], dtype=np.int64)
             raw = col.cat.codes.to_numpy()
             codes = lut[raw]  # code -1 (missing) takes the appended -1
-            bad = (raw >= 0) & (codes < 0)
-            if bad.any():
+            if (lut[:-1] < 0).any():  # some category is not an option
+                bad = (raw >= 0) & (codes < 0)
                 problems.add(bad, self.field, col.astype(object).to_numpy(), self.allowed,
                              "not_an_option")
             return codes
@@ -317,6 +319,11 @@ class FieldSpec:
                 lut[k - lo] = self.index[("i", k)]
             if pd.api.types.is_integer_dtype(col.dtype) and not col.hasnans:
                 xi = col.to_numpy()
+                if len(xi) and xi.min() >= lo and xi.max() <= hi:  # all inside: one look-up
+                    codes = lut[xi - lo] if lo else lut[xi]
+                    if self.gaps:
+                        problems.add(codes < 0, self.field, xi, self.allowed, "not_an_option")
+                    return codes
                 inside = (xi >= lo) & (xi <= hi)
                 codes = lut[np.where(inside, xi - lo, 0)]
                 codes = np.where(inside, codes, -1) if not inside.all() else codes
