@@ -164,7 +164,8 @@ class _Batch:
     def check_missing(self) -> np.ndarray:
         M = np.isnan(self.P)
         self.M = M
-        self.any_missing = bool(M.any())
+        self.col_missing = M.any(axis=0)
+        self.any_missing = bool(self.col_missing.any())
         if self.any_missing:
             self.P0 = np.where(M, 0.0, self.P)
         else:
@@ -212,38 +213,42 @@ class _Cat:
         self.categories = categories
 
 
-def _sum_matrix(b: _Batch) -> tuple:
-    """Every sum scale at once: P0 @ W, and the ranges from omitted items (M @ W_lo, M @ W_hi)."""
-    W, sums = b.c.sum_weights
-    if not sums:
-        return {}, None
-    raw = b.P0 @ W
-    res = {sid: raw[:, j] for j, sid in enumerate(sums)}
-    extra = None
-    if b.any_missing:
-        Wlo, Whi = b.c.sum_ranges
-        Mf = b.M.astype("float64")
-        lo_add, hi_add = Mf @ Wlo, Mf @ Whi
-        n_ans = (~b.M).astype("float64") @ (W != 0)
-        extra = {sid: (lo_add[:, j], hi_add[:, j], n_ans[:, j], float((W[:, j] != 0).sum()))
-                 for j, sid in enumerate(sums)}
-    return res, extra
+def _sum(b: _Batch, terms: tuple) -> tuple:
+    """One sum scale, adding weighted item columns in declared order (as one record sums).
+
+    Returns the answered sum and, when items are omitted, (low add, high add, answered count).
+    """
+    n = b.n
+    answered = np.zeros(n)
+    for j, w, _, _ in terms:
+        answered += b.P0[:, j] if w == 1 else w * b.P0[:, j]
+    omitted = [(j, lo, hi) for j, _, lo, hi in terms if b.any_missing and b.col_missing[j]]
+    if not omitted:
+        return answered, None
+    lo_add, hi_add, n_omitted = np.zeros(n), np.zeros(n), np.zeros(n)
+    for j, lo, hi in omitted:
+        m = b.M[:, j]
+        lo_add += m * lo
+        hi_add += m * hi
+        n_omitted += m
+    return answered, (lo_add, hi_add, len(terms) - n_omitted)
 
 
 def _scales(b: _Batch, out: dict) -> None:
     inst, n = b.inst, b.n
     env_scale: dict[str, np.ndarray] = {}
-    sums, extra = _sum_matrix(b)
     for sid, s in inst.scales.items():
         if s.type == "sum":
-            answered = sums[sid]
-            if extra is not None and extra[sid][0].any() | extra[sid][1].any() | (
-                    extra[sid][2] < extra[sid][3]).any():
-                lo_add, hi_add, n_ans, n_items = extra[sid]
+            terms = b.c.sum_terms[sid]
+            answered, extra = _sum(b, terms)
+            if extra is not None:
+                lo_add, hi_add, n_ans = extra
                 lo, hi = answered + lo_add, answered + hi_add
                 if inst.prorate:
                     with np.errstate(invalid="ignore", divide="ignore"):
-                        raw = np.where(n_ans > 0, answered * n_items / n_ans, np.nan)
+                        prorated = answered * len(terms) / n_ans
+                    raw = np.where(n_ans == len(terms), answered,
+                                   np.where(n_ans > 0, prorated, np.nan))
                 else:
                     raw = answered
             else:
@@ -356,33 +361,18 @@ def _thresholds(mins: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _needs(b: _Batch, out: dict) -> None:
     inst, n = b.inst, b.n
-    D, dom_ids = b.c.domain_matrix
-    if not dom_ids:
-        return
-    scores = _column_sums(b.P0, D)
-    lo_all = hi_all = None
-    if b.any_missing:
-        Dlo, Dhi = b.c.domain_ranges
-        Mf = b.M.astype("float64")
-        lo_all, hi_all = Mf @ Dlo, Mf @ Dhi
     keys, doms = [], []
-    for j, did in enumerate(dom_ids):
+    for did, terms in b.c.domain_terms.items():
         d = inst.domains[did]
-        score = scores[:, j]
-        lo_add = None if lo_all is None else lo_all[:, j]
-        hi_add = None if hi_all is None else hi_all[:, j]
-        if lo_add is not None and not (lo_add.any() or hi_add.any()):
-            lo_add = hi_add = None
+        score, extra = _sum(b, terms)
+        lo_add = hi_add = None
+        if extra is not None and (extra[0].any() or extra[1].any()):
+            lo_add, hi_add = extra[0], extra[1]
         out[f"need.{did}.score"] = score
         if d.thresholds:
             mins = np.array([t[1] for t in d.thresholds])
             names = [t[0] for t in d.thresholds]
-            lut = b.c.domain_luts.get(did) if len(mins) > 8 else None
-            if lo_add is None and lut is not None:  # whole-point scores: one table look-up
-                i_lo = lut[(score - d.min_score).astype(np.intp)]
-                codes = i_lo
-                need = i_lo > 0
-            elif lo_add is None:
+            if lo_add is None:
                 i_lo = _thresholds(mins, score)
                 codes = i_lo
                 need = i_lo > 0
@@ -435,15 +425,6 @@ def _needs(b: _Batch, out: dict) -> None:
             out[f"need.{did}.rank"] = _Rank(ranks[j])
 
 
-def _column_sums(P: np.ndarray, D: np.ndarray) -> np.ndarray:
-    """``P @ D`` for a sparse 0/1 ``D`` by adding columns, in item order (as one record sums)."""
-    out = np.zeros((P.shape[0], D.shape[1]), order="F")
-    for j in range(D.shape[1]):
-        for i in np.flatnonzero(D[:, j]):
-            out[:, j] += P[:, i]
-    return out
-
-
 def _row_digests(b: _Batch) -> np.ndarray:
     c = b.c
     digests = np.empty(b.n, dtype=object)
@@ -478,7 +459,7 @@ def _row_digests(b: _Batch) -> np.ndarray:
 
 
 def _filled(n: int, value: object) -> np.ndarray:
-    """An object array of ``n`` references to ``value`` (np.full is ~70x slower for objects)."""
+    """Return ``n`` references to ``value`` in an object array (np.full is far slower)."""
     return np.broadcast_to(np.array(value, dtype=object), (n,)).copy()
 
 

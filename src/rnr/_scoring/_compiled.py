@@ -70,41 +70,26 @@ class Compiled:
             ext = np.full((t.shape[0] + 1, t.shape[1] + 1), np.nan)
             ext[:-1, :-1] = t
             self.table_ext[k] = ext
-        sums = [sid for sid, s in inst.scales.items() if s.type == "sum"]
-        W = np.zeros((len(order), len(sums)))
-        for j, sid in enumerate(sums):
-            for k, w in inst.scales[sid].weights:
-                W[pos[k], j] += w
-        self.sum_weights = (W, sums)
-        pmin = np.array([inst.items[k].points_min for k in order])[:, None]
-        pmax = np.array([inst.items[k].points_max for k in order])[:, None]
-        with np.errstate(invalid="ignore"):
-            lo_w, hi_w = np.nan_to_num(pmin * W), np.nan_to_num(pmax * W)
-        self.sum_ranges = (np.minimum(lo_w, hi_w), np.maximum(lo_w, hi_w))
-        dom_ids = list(inst.domains)
-        D = np.zeros((len(order), len(dom_ids)))
-        for j, did in enumerate(dom_ids):
-            for k in inst.domains[did].items:
-                D[pos[k], j] = 1.0
-        self.domain_matrix = (D, dom_ids)
-        self.domain_ranges = (np.nan_to_num(D * pmin), np.nan_to_num(D * pmax))
-        # domains whose scores are whole numbers in a small range: threshold index by look-up
-        self.domain_luts = {}
-        for did, d in inst.domains.items():
-            tables = [inst.items[k].table for k in d.items]
-            whole = all(np.all(np.mod(t, 1) == 0) for t in tables) and all(
-                inst.items[k].band_mins is not None or inst.items[k].type == "categorical"
-                for k in d.items)
-            if d.thresholds and whole and d.items and 0 <= d.max_score - d.min_score <= 4096:
-                mins = np.array([t[1] for t in d.thresholds])
-                values = np.arange(d.min_score, d.max_score + 1)
-                lut = np.maximum(np.searchsorted(mins, values, side="right") - 1, 0)
-                self.domain_luts[did] = lut.astype(np.int8 if len(mins) < 127 else np.int64)
+        # each sum scale's and need domain's terms in declared order: (item column, weight,
+        # the low and high points an omitted item could add), summed as one record sums them
+        self.sum_terms = {sid: self._terms(s.weights, pos)
+                          for sid, s in inst.scales.items() if s.type == "sum"}
+        self.domain_terms = {did: self._terms([(k, 1.0) for k in d.items], pos)
+                             for did, d in inst.domains.items()}
         self.domain_plan = tuple(
             (did, d, [t[1] for t in d.thresholds],
              [(k, inst.items[k].points_min, inst.items[k].points_max) for k in d.items])
             for did, d in inst.domains.items()
         )
+
+    def _terms(self, weights, pos: dict) -> tuple:
+        terms = []
+        for k, w in weights:
+            it = self.inst.items[k]
+            with np.errstate(invalid="ignore"):
+                a, b = np.nan_to_num([w * it.points_min, w * it.points_max])
+            terms.append((pos[k], float(w), float(min(a, b)), float(max(a, b))))
+        return tuple(terms)
 
     def allowed_keys(self) -> str:
         """Describe the record keys, as a sentence for error messages."""
