@@ -48,6 +48,25 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
     return date.year, date.month, date.day
 
 
+_TABLE_FIRST = -62091  # 1800-01-01 in days since 1970-01-01
+_table: list[np.ndarray] = []
+
+
+def _date_codes(days: np.ndarray) -> np.ndarray:
+    """Return ``year * 10000 + month * 100 + day`` for integer day numbers.
+
+    Days from 1800 to 2199 are looked up in a table (built once, 146,097 entries); others are
+    computed with :func:`_ymd`.
+    """
+    if len(days) and days.min() >= _TABLE_FIRST and days.max() < _TABLE_FIRST + 146097:
+        if not _table:
+            y, m, d = _ymd(np.arange(_TABLE_FIRST, _TABLE_FIRST + 146097))
+            _table.append((y * 10000 + m * 100 + d).astype(np.int32))
+        return _table[0][days - _TABLE_FIRST]
+    y, m, d = _ymd(days)
+    return y * 10000 + m * 100 + d
+
+
 def completed_years(start: Any, end: Any) -> Any:
     """Completed years from ``start`` to ``end`` (days since 1970-01-01), as a person's age.
 
@@ -60,16 +79,19 @@ def completed_years(start: Any, end: Any) -> Any:
     (19.0, 20.0)
     """
     if isinstance(start, np.ndarray) or isinstance(end, np.ndarray):
-        start = np.asarray(start, dtype="float64")
-        end = np.asarray(end, dtype="float64")
-        nan = np.isnan(start) | np.isnan(end)
-        s = np.where(nan, 0, start)
-        e = np.where(nan, 0, end)
-        sy, sm, sd = _ymd(s)
-        ey, em, ed = _ymd(e)
-        before = (em < sm) | ((em == sm) & (ed < sd))
-        years = (ey - sy - before).astype("float64")
-        return np.where(nan, np.nan, years)
+        s, e = np.broadcast_arrays(np.asarray(start, dtype="float64"),
+                                   np.asarray(end, dtype="float64"))
+        nan = np.isnan(s) | np.isnan(e)
+        any_nan = bool(nan.any())
+        if any_nan:
+            s, e = np.where(nan, 0, s), np.where(nan, 0, e)
+        # YYYYMMDD codes: the difference floor-divided by 10000 is the completed years
+        # (one year less while the end's month and day come before the start's)
+        diff = _date_codes(e.astype(np.int64)) - _date_codes(s.astype(np.int64))
+        years = (diff // 10000).astype("float64")
+        if any_nan:
+            years[nan] = np.nan
+        return years
     if _isnan(start) or _isnan(end):
         return math.nan
     sy, sm, sd = _ymd(start)

@@ -103,7 +103,7 @@ class _Batch:
     def _check(self, k: str, x: np.ndarray) -> np.ndarray:
         spec = self.c.items[k]
         sub = Problems(self.n)
-        x = spec._number_column(pd.Series(x), sub)
+        x = spec.check_numbers(x, sub)
         self.problems.merge(sub)
         return x
 

@@ -247,7 +247,20 @@ class FieldSpec:
     def _number_column(self, col: pd.Series, problems: Problems) -> np.ndarray:
         if not _plain_numeric(col.dtype):
             return self._fallback(col, problems, np.nan, "float64")
-        x = col.to_numpy(dtype="float64", na_value=np.nan)
+        return self.check_numbers(col.to_numpy(dtype="float64", na_value=np.nan), problems)
+
+    def check_numbers(self, x: np.ndarray, problems: Problems) -> np.ndarray:
+        """Check float values (NaN omitted) like :meth:`check_number`; bad ones become NaN."""
+        with np.errstate(invalid="ignore"):
+            ok = (np.floor(x) == x) if self.integer else np.isfinite(x)  # NaN is not ok
+            if self.integer and (self.min is None or self.max is None):
+                ok &= np.isfinite(x)
+            if self.min is not None:
+                ok &= x >= self.min
+            if self.max is not None:
+                ok &= x <= self.max
+        if ok.all() or not (~ok & ~np.isnan(x)).any():  # every value fine or omitted
+            return x
         present = ~np.isnan(x)
         wrong = present & np.isinf(x)
         if self.integer:
