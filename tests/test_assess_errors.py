@@ -103,3 +103,37 @@ def test_same_input_same_output_and_digest():
     assert c.input_digest == a.input_digest
     d = rnr.assess(dict(PERSON, previous_sanctions=5), "ogrs3")
     assert d.input_digest != a.input_digest
+
+
+def test_batch_errors_match_one_record_errors_for_every_bad_number():
+    # the batch's fused number check must classify each value exactly as the one-record path
+    values = [0, 3, 2.5, -1, -2.0, float("inf"), float("-inf"), 51, 1e300, None]
+    frame = pd.DataFrame([dict(PERSON, previous_sanctions=v) for v in values])
+    out = rnr.assess(frame, "ogrs3")
+    errors = out.attrs["errors"]
+    for i, v in enumerate(values):
+        try:
+            rnr.assess(dict(PERSON, previous_sanctions=v), "ogrs3")
+            expected = set()
+        except rnr.InvalidRecord as err:
+            expected = {(err.field, err.code)}
+        got = set(zip(errors.loc[errors["row"] == i, "field"],
+                      errors.loc[errors["row"] == i, "code"], strict=True))
+        assert got == expected, (v, got, expected)
+        assert (out.loc[i, "status"] == "ok") is (not expected)
+
+
+def test_batch_with_many_bad_rows_lists_each_problem_once():
+    # problems are kept per bad row, so a large share of bad rows is still one pass
+    n = 30_000
+    rows = pd.DataFrame([PERSON] * n)
+    rows.loc[::2, "birth_date"] = "2021-01-01"  # after the assessment date: date_order
+    rows.loc[1::4, "previous_sanctions"] = -1  # out_of_range
+    out = rnr.assess(rows, "ogrs3")
+    errors = out.attrs["errors"]
+    # a birth date after all three later dates breaks three date orders: each listed once
+    assert not errors.duplicated(["row", "field", "allowed", "code"]).any()
+    assert (errors.loc[errors["code"] == "date_order"].groupby("row").size() == 3).all()
+    assert set(errors.loc[errors["code"] == "date_order", "row"]) == set(range(0, n, 2))
+    assert set(errors.loc[errors["code"] == "out_of_range", "row"]) == set(range(1, n, 4))
+    assert (out["status"] == "ok").sum() == n - n // 2 - n // 4
