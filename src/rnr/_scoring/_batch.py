@@ -114,19 +114,15 @@ class _Batch:
         if need.any():
             sub = self.c.sources[k]
             cols = [col for col in self.df.columns if col in sub.record_keys]
-            sub_frame = self.df[cols] if need.all() else self.df.loc[need, cols]
-            res = score_frame(sub, sub_frame.reset_index(drop=True), digest=False)
+            rows = np.flatnonzero(need)
+            sub_frame = self.df[cols] if len(rows) == self.n else self.df[cols].iloc[rows]
+            sb, sub_out = _score(sub, sub_frame)  # the other instrument's arrays, no frame
             s = sub.inst.scales[it.source[1]]
-            name = f"{it.source[1]}.scaled" if s.scaled_mins is not None else f"{it.source[1]}.raw"
-            got = res[name].to_numpy(dtype="float64")
+            got = sub_out[f"{it.source[1]}.scaled" if s.scaled_mins is not None
+                          else f"{it.source[1]}.raw"]
             given = given.copy()
-            pos = np.flatnonzero(need)
-            given[pos] = got
-            errs = res.attrs["errors"]
-            for row, grp in errs.groupby("row", sort=False):
-                r = np.array([pos[int(row)]])
-                for rec in grp.itertuples():
-                    self.problems.add_at(r, rec.field, [rec.value], rec.allowed, rec.code)
+            given[rows] = np.where(sb.problems.bad, np.nan, got)
+            self.problems.merge(sb.problems, positions=rows, only_new=False)
             given = self._check(k, given)
         return given
 
@@ -525,10 +521,8 @@ def _assemble(b: _Batch, out: dict, df: pd.DataFrame, keep: tuple, detail: bool,
 _CONCAT_COPY = tuple(int(x) for x in pd.__version__.split(".")[:1]) < (3,)
 
 
-def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
-                row_digests: bool = False, detail: bool = False,
-                digest: bool = True) -> pd.DataFrame:
-    """Score every row of ``df``; see :func:`rnr.assess`."""
+def _score(c: Compiled, df: pd.DataFrame, keep: tuple = ()) -> tuple[_Batch, dict]:
+    """Read and score every row: the batch (values, problems, warnings) and the result arrays."""
     b = _Batch(c, df)
     for col in df.columns:
         if col not in c.record_keys and col not in keep:
@@ -542,6 +536,13 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
     _scales(b, out)
     _flags(b, out)
     _needs(b, out)
+    return b, out
+
+
+def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
+                row_digests: bool = False, detail: bool = False) -> pd.DataFrame:
+    """Score every row of ``df``; see :func:`rnr.assess`."""
+    b, out = _score(c, df, keep)
     inst = c.inst
     frame, errors = _assemble(b, out, df, keep, detail, row_digests)
     if len(errors):
@@ -552,7 +553,7 @@ def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
         "status": inst.status,
         "rnr_version": __version__,
         "instrument_digest": inst.digest,
-        "input_digest": _frame_digest(df) if digest else None,
+        "input_digest": _frame_digest(df),
         "errors": errors,
     }
     return frame

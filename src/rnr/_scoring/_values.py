@@ -91,12 +91,16 @@ class Problems:
         for r, err in zip(rows, errors, strict=True):
             self.add_at(np.array([r]), err.field, [err.value], err.allowed, err.code)
 
-    def merge(self, other: Problems, positions: np.ndarray | None = None) -> None:
-        """Add ``other``'s problems (rows mapped through ``positions``) to rows not yet bad."""
+    def merge(self, other: Problems, positions: np.ndarray | None = None,
+              only_new: bool = True) -> None:
+        """Add ``other``'s problems, rows mapped through ``positions``.
+
+        With ``only_new``, a problem is added only to rows not bad before it.
+        """
         for rows, field, values, allowed, code in other.entries:
             if positions is not None:
                 rows = positions[rows]
-            fresh = ~self.bad[rows]
+            fresh = ~self.bad[rows] if only_new else np.ones(len(rows), dtype=bool)
             if not fresh.all():
                 rows = rows[fresh]
                 if values is not None:
