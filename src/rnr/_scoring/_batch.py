@@ -47,9 +47,19 @@ def _frame_digest(df: pd.DataFrame) -> str:
 
 
 def _level_ids(levels, values: np.ndarray) -> np.ndarray:
-    mins = np.array([lv.min for lv in levels])
-    idx = np.searchsorted(mins, values, side="right") - 1
-    return np.maximum(idx, 0)
+    return _thresholds(np.array([lv.min for lv in levels]), values)
+
+
+def _band_index(mins: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Index of the band each value falls in: -1 below the first band and when omitted (NaN)."""
+    if len(mins) <= 8:  # a few comparisons beat a binary search
+        idx = np.full(len(x), -1, dtype=np.int8)
+        for m in mins:
+            idx += x >= m  # NaN compares false
+        return idx
+    idx = np.searchsorted(mins, x, side="right") - 1
+    idx[np.isnan(x)] = -1
+    return idx
 
 
 class _Batch:
@@ -150,8 +160,7 @@ class _Batch:
         elif it.band_mins is None:
             return x
         else:
-            idx = np.searchsorted(it.band_mins, x, side="right") - 1
-            idx[np.isnan(x)] = -1
+            idx = _band_index(it.band_mins, x)
         if it.by is None:
             return ext[0][idx]
         bv = self.inputs[it.by] if it.by in self.inputs else self.values[it.by]

@@ -1,7 +1,8 @@
 """Scoring one record in plain Python (fast for one record; the batch path is vectorised).
 
 Both paths implement the rules of ``docs/instrument-format.md``; the property tests check
-that they agree row for row.
+that they agree row for row. What does not depend on the record is prepared once per
+instrument in :mod:`._single_plan`.
 """
 
 from __future__ import annotations
@@ -16,146 +17,36 @@ from .._assessment import Assessment
 from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
 from ._digest import canonical_value, record_digest
+from ._single_plan import (FROM_CATEGORY, FROM_INPUT, FROM_POINTS, ItemStep, ScaleStep,
+                           SinglePlan, single_plan, status_warning, sub_spec)
 from ._values import is_missing
 
 __all__ = ["score_record", "status_warning"]
 
-
-def status_warning(inst) -> str | None:
-    """Return the warning every result of a not-validated or incomplete instrument carries."""
-    if inst.status == "not-validated":
-        return (f"{inst.id} {inst.version} is NOT VALIDATED: its cut-offs are provisional; "
-                "calibrate it on local data before using it for decisions")
-    if inst.status == "incomplete":
-        return (f"{inst.id} {inst.version} is INCOMPLETE: some values could not be verified "
-                f"from its sources ({len(inst.unverified)} listed as unverified)")
-    return None
-
-
-def _nan(x: float) -> bool:
-    return x != x
-
-
-def _num(x: float) -> float | None:
-    return None if _nan(x) else x
-
-
-def _level_at(levels: tuple, mins: list, v: float):
-    i = bisect_right(mins, v) - 1
-    return levels[max(i, 0)]
-
-
-def _check_date_pairs(pairs: tuple, inputs: dict) -> None:
-    for a, b in pairs:
-        va, vb = inputs.get(a, math.nan), inputs.get(b, math.nan)
-        if not (_nan(va) or _nan(vb)) and va > vb:
-            shown = canonical_value("date", va)
-            raise InvalidRecord(a, shown, f"a date on or before {b} ({canonical_value('date', vb)})",
-                                "date_order")
-
-
-def _derive_value(c: Compiled, name: str, x: Any) -> Any:
-    """Return a derivation input: a categorical item's option index, NaN when omitted."""
-    if c.inst.items[name].type == "categorical":
-        return math.nan if x < 0 else float(x)
-    return x
-
-
-def _item_value(c: Compiled, k: str, record: Mapping, inputs: dict, values: dict) -> tuple:
-    """Return (value, source note) for item ``k``."""
-    it = c.inst.items[k]
-    spec = c.items[k]
-    if it.derive is not None:
-        _check_date_pairs(it.derive.date_pairs, inputs)
-        env = {n: (inputs[n] if n in inputs else _derive_value(c, n, values[n]))
-               for n in it.derive.names}
-        env.update({n: inputs[n] for n in it.derive.date_names})
-        x = float(it.derive.evaluate(env))
-        return spec.check_number(x), None
-    if it.source is not None and is_missing(record.get(k)):
-        sub = c.sources[k]
-        sub_record = {kk: v for kk, v in record.items() if kk in sub.record_keys}
-        res = score_record(sub, sub_record)
-        s = res.scales[it.source[1]]
-        x = s["scaled"] if s["scaled"] is not None else s["raw"]
-        x = math.nan if x is None else float(x)
-        return spec.check_number(x), f"{sub.inst.id} {sub.inst.version} {it.source[1]}"
-    return spec.scalar(record.get(k)), None
+_sub_spec = sub_spec  # the batch path reads sourced instruments' keys with it
 
 
 def score_record(c: Compiled, record: Any) -> Assessment:
     """Score one record with compiled instrument ``c``; raises InvalidRecord subclasses."""
-    inst = c.inst
     if not isinstance(record, Mapping):
         raise InvalidRecord("<record>", type(record).__name__,
                             "a mapping of input and item ids to values", "not_a_record")
-    for k in record:
-        if not isinstance(k, str) or k not in c.record_keys:
-            raise InvalidRecord(str(k), record[k], c.allowed_keys(), "unknown_field")
+    _check_keys(c, record)
+    plan = single_plan(c)
+    inst = plan.inst
     canon: dict[str, Any] = {}
-    inputs: dict[str, Any] = {}
-    for k, spec in c.inputs.items():
-        v = spec.scalar(record.get(k))
-        missing = v < 0 if spec.kind == "category" else _nan(v)
-        if missing and inst.inputs[k].required:
-            raise InvalidRecord(k, None, spec.allowed, "missing_required")
-        inputs[k] = v
-        if not missing:
-            canon[k] = canonical_value(spec.kind, v, spec.values)
-    values: dict[str, Any] = {}
-    points: dict[str, float] = {}
     items_out: dict[str, dict] = {}
-    omitted: list[str] = []
-    for k, it, spec, is_cat, bands, table, counted in c.item_plan:
-        if it.derive is None and it.source is None:
-            x = spec.scalar(record.get(k))
-            note = None
-        else:
-            x, note = _item_value(c, k, record, inputs, values)
-        values[k] = x
-        missing = x < 0 if is_cat else x != x
-        if missing:
-            p = math.nan
-        elif not is_cat and bands is None:
-            p = x
-        else:
-            idx = x if is_cat else bisect_right(bands, x) - 1
-            if it.by is None:
-                p = table[0][idx]
-            else:
-                bi = int(inputs[it.by] if it.by in inputs else values[it.by])
-                p = math.nan if bi < 0 else table[bi][idx]
-        points[k] = p
-        is_omitted = p != p
-        shown = None
-        if not missing:
-            shown = it.options[x] if is_cat else canonical_value("number", x)
-            if it.derive is None and (it.source is None or k in record):
-                canon[k] = shown
-        if is_omitted and counted:
-            if it.required:
-                raise InvalidRecord(k, None, "an answer (this item is required)", "missing_required")
-            omitted.append(k)
-        entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
-        if note:
-            entry["source"] = note
-        items_out[k] = entry
-    for k, v in record.items():
-        if k not in canon and k not in c.inputs and k not in inst.items and not is_missing(v):
-            spec = _sub_spec(c, k)
-            canon[k] = canonical_value(spec.kind, spec.scalar(v), spec.values)
-    if len(omitted) > inst.max_omitted:
-        raise TooManyMissing("<record>", omitted, f"at most {inst.max_omitted} omitted items")
-    warnings = []
-    sw = status_warning(inst)
-    if sw:
-        warnings.append(sw)
+    inputs = _read_inputs(plan, record, canon)
+    values, points, omitted = _read_items(plan, record, inputs, canon, items_out)
+    _read_only_sourced(plan, record, canon)
+    _check_omitted(plan, omitted)
+    warnings = [plan.warning] if plan.warning else []
     if omitted:
         note = "; raw sums prorated" if inst.prorate else ""
         warnings.append(f"{len(omitted)} item(s) omitted: {', '.join(omitted)}{note}")
-    scales_out = _scales(c, inputs, points, warnings)
-    flags = _flags(c, scales_out, values, warnings)
-    needs = _needs(c, points, warnings)
+    scales_out = _scales(plan, inputs, points, warnings)
+    flags = _flags(plan, scales_out, values, warnings)
+    needs = _needs(plan, points, warnings)
     primary = inst.primary_scale
     risk = scales_out[primary]["level"] if primary is not None else None
     return Assessment(
@@ -174,106 +65,265 @@ def score_record(c: Compiled, record: Any) -> Assessment:
     )
 
 
-def _sub_spec(c: Compiled, k: str):
-    for sub in c.sources.values():
-        if k in sub.inputs:
-            return sub.inputs[k]
-        if k in sub.items:
-            return sub.items[k]
-        if k in sub.record_keys:
-            return _sub_spec(sub, k)
-    raise KeyError(k)
+def _check_keys(c: Compiled, record: Mapping) -> None:
+    """Raise for the first key that is not an input or item of ``c`` (or of what it sources)."""
+    if type(record) is dict and c.record_keys.issuperset(record):
+        return
+    for k in record:
+        if not isinstance(k, str) or k not in c.record_keys:
+            raise InvalidRecord(str(k), record[k], c.allowed_keys(), "unknown_field")
 
 
-def _scaled(s, raw: float) -> float:
-    if s.scaled_mins is None or _nan(raw):
-        return raw
-    i = bisect_right(s.scaled_mins.tolist(), raw) - 1
-    return float(s.scaled_values[max(i, 0)])
+# -- reading the record ------------------------------------------------------------------------
+
+def _read_inputs(plan: SinglePlan, record: Mapping, canon: dict | None) -> dict:
+    """Read every input (NaN, or -1 for a category, when omitted); add answered ones to ``canon``."""
+    inputs: dict[str, Any] = {}
+    for k, spec, is_cat, required in plan.inputs:
+        v = spec.scalar(record.get(k))
+        missing = v < 0 if is_cat else v != v
+        if missing and required:
+            raise InvalidRecord(k, None, spec.allowed, "missing_required")
+        inputs[k] = v
+        if canon is not None and not missing:
+            canon[k] = canonical_value(spec.kind, v, spec.values)
+    return inputs
 
 
-def _scales(c: Compiled, inputs: dict, points: dict, warnings: list) -> dict:
-    inst = c.inst
-    out: dict[str, dict] = {}
-    env_scale: dict[str, float] = {}
-    for sid, s in inst.scales.items():
-        lo = hi = raw = math.nan
-        if s.type == "sum":
-            answered = 0.0
-            n_ans = 0
-            lo_add = hi_add = 0.0
-            for k, w in s.weights:
-                p = points[k]
-                if _nan(p):
-                    it = inst.items[k]
-                    lo_add += min(w * it.points_min, w * it.points_max)
-                    hi_add += max(w * it.points_min, w * it.points_max)
-                else:
-                    answered += w * p
-                    n_ans += 1
-            n = len(s.weights)
-            if n_ans == n:
-                raw = lo = hi = answered
-            else:
-                lo, hi = answered + lo_add, answered + hi_add
-                if inst.prorate and n_ans:
-                    raw = answered * n / n_ans
-                elif not inst.prorate:
-                    raw = answered
+def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | None,
+                items_out: dict | None) -> tuple[dict, dict, list]:
+    """Read or compute every item in dependency order: (values, points, omitted item ids).
+
+    With ``items_out`` (and ``canon``), also fill the result's items (and the digest's pairs).
+    """
+    values: dict[str, Any] = {}
+    points: dict[str, float] = {}
+    omitted: list[str] = []
+    for step in plan.items:
+        k = step.id
+        note = None
+        if step.derive is not None:
+            x = _derived(step, inputs, values)
+        elif step.source is not None and is_missing(record.get(k)):
+            x = _sourced(step, record)
+            note = step.source.note
         else:
-            used = c.scale_item_sets[sid]
-            if any(_nan(points[k]) for k in used):
-                warnings.append(f"scale {sid} not computed: it needs every one of its items")
+            v = record.get(k)
+            x = step.options.get(v) if type(v) is str else None  # the common case, else:
+            if x is None:
+                x = step.spec.scalar(v)
+        values[k] = x
+        missing = x < 0 if step.is_category else x != x
+        p = math.nan if missing else _points(step, x, inputs, values)
+        points[k] = p
+        is_omitted = p != p
+        if is_omitted and step.counted:
+            if step.required:
+                raise InvalidRecord(k, None, "an answer (this item is required)", "missing_required")
+            omitted.append(k)
+        if items_out is not None:
+            shown = None
+            if not missing:
+                shown = step.spec.values[x] if step.is_category else canonical_value("number", x)
+                if step.derive is None and (step.source is None or k in record):
+                    canon[k] = shown
+            entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
+            if note:
+                entry["source"] = note
+            items_out[k] = entry
+    return values, points, omitted
+
+
+def _points(step: ItemStep, x: Any, inputs: dict, values: dict) -> float:
+    """An answered item's points: its option's or band's entry in the table (or its value)."""
+    if step.is_category:
+        idx = x
+    elif step.bands is None:
+        return x
+    else:
+        idx = bisect_right(step.bands, x) - 1
+    if step.by is None:
+        return step.table[0][idx]
+    bi = int(inputs[step.by] if step.by_input else values[step.by])
+    return math.nan if bi < 0 else step.table[bi][idx]
+
+
+def _derived(step: ItemStep, inputs: dict, values: dict) -> float:
+    """Compute a derived item: its expression on inputs and earlier items' values.
+
+    A categorical item enters as its option's index (NaN when omitted).
+    """
+    d = step.derive
+    for a, b in d.date_pairs:
+        va, vb = inputs.get(a, math.nan), inputs.get(b, math.nan)
+        if not (va != va or vb != vb) and va > vb:
+            shown = canonical_value("date", va)
+            raise InvalidRecord(a, shown, f"a date on or before {b} ({canonical_value('date', vb)})",
+                                "date_order")
+    env = {}
+    for n, origin in d.names:
+        if origin == FROM_INPUT:
+            env[n] = inputs[n]
+        elif origin == FROM_CATEGORY:
+            i = values[n]
+            env[n] = math.nan if i < 0 else float(i)
+        else:
+            env[n] = values[n]
+    for n in d.date_names:
+        env[n] = inputs[n]
+    return step.spec.check_number(float(d.expression.evaluate(env)))
+
+
+def _sourced(step: ItemStep, record: Mapping) -> float:
+    """Score the other instrument's scale on the same record (only as far as that scale).
+
+    The other instrument reads and checks its inputs and items exactly as when it scores the
+    record itself, so it raises the same errors; its warnings are not carried over.
+    """
+    sub = step.source.plan
+    inputs = _read_inputs(sub, record, None)
+    _, points, omitted = _read_items(sub, record, inputs, None, None)
+    _read_only_sourced(sub, record, None)
+    _check_omitted(sub, omitted)
+    done: dict[str, float] = {}
+    raws: dict[str, float] = {}
+    for s in sub.scales:
+        raws[s.id], _, _ = _scale_value(s, inputs, points, done, [])
+    sid = step.source.scale
+    scaled = done[sid]
+    # the scale's result: scaled where its table gives a value, else raw
+    x = scaled if sub.scale_steps[sid].scaled_mins is not None and scaled == scaled else raws[sid]
+    return step.spec.check_number(float(x))
+
+
+def _read_only_sourced(plan: SinglePlan, record: Mapping, canon: dict | None) -> None:
+    """Check (and add to ``canon``) answered keys that only a sourced instrument declares."""
+    if not plan.sub_specs:
+        return
+    for k, v in record.items():
+        spec = plan.sub_specs.get(k)
+        if spec is not None and not is_missing(v):
+            x = spec.scalar(v)
+            if canon is not None:
+                canon[k] = canonical_value(spec.kind, x, spec.values)
+
+
+def _check_omitted(plan: SinglePlan, omitted: list) -> None:
+    if len(omitted) > plan.inst.max_omitted:
+        raise TooManyMissing("<record>", omitted, f"at most {plan.inst.max_omitted} omitted items")
+
+
+# -- scales, flags, needs ----------------------------------------------------------------------
+
+def _scaled(s: ScaleStep, raw: float) -> float:
+    if s.scaled_mins is None or raw != raw:
+        return raw
+    i = bisect_right(s.scaled_mins, raw) - 1
+    return s.scaled_values[max(i, 0)]
+
+
+def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
+                 warnings: list) -> tuple[float, float, float]:
+    """Return a scale's (raw, lowest, highest) and record its scaled value in ``done``.
+
+    Sums with omitted items span the omitted items' lowest to highest points; formulas need
+    every one of their items.
+    """
+    lo = hi = raw = math.nan
+    if s.is_sum:
+        answered = lo_add = hi_add = 0.0
+        n_ans = 0
+        for k, w, w_lo, w_hi in s.weights:
+            p = points[k]
+            if p != p:
+                lo_add += w_lo
+                hi_add += w_hi
             else:
-                env = {}
-                for n in s.expression.names:
-                    env[n] = points[n] if n in points else (
-                        inputs[n] if n in inputs else env_scale[n])
-                raw = lo = hi = float(s.expression.evaluate(env))
-        scaled = _scaled(s, raw)
-        env_scale[sid] = scaled
+                answered += w * p
+                n_ans += 1
+        n = len(s.weights)
+        prorate = s.prorate
+        if n_ans == n:
+            raw = lo = hi = answered
+        else:
+            lo, hi = answered + lo_add, answered + hi_add
+            if prorate and n_ans:
+                raw = answered * n / n_ans
+            elif not prorate:
+                raw = answered
+    elif any(points[k] != points[k] for k in s.needs_items):
+        warnings.append(f"scale {s.id} not computed: it needs every one of its items")
+    else:
+        env = {}
+        for n, origin in s.names:
+            env[n] = (points[n] if origin == FROM_POINTS else
+                      inputs[n] if origin == FROM_INPUT else done[n])
+        raw = lo = hi = float(s.scale.expression.evaluate(env))
+    done[s.id] = _scaled(s, raw)
+    return raw, lo, hi
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else x
+
+
+def _scales(plan: SinglePlan, inputs: dict, points: dict, warnings: list) -> dict:
+    out: dict[str, dict] = {}
+    done: dict[str, float] = {}
+    for s in plan.scales:
+        raw, lo, hi = _scale_value(s, inputs, points, done, warnings)
         entry = {
             "raw": _num(raw),
-            "scaled": _num(scaled) if s.scaled_mins is not None else None,
+            "scaled": _num(done[s.id]) if s.scaled_mins is not None else None,
             "level": None,
             "level_range": None,
-            "raw_range": None if (lo == hi or _nan(lo)) else [lo, hi],
-            "bounds": [None if math.isinf(b) else b for b in s.bounds],
+            "raw_range": None if (lo == hi or lo != lo) else [lo, hi],
+            "bounds": list(s.bounds),
             "common": None,
         }
-        if s.levels:
-            key = None
-            if s.levels_by is not None:
-                key = inputs[s.levels_by]
-                key = None if key < 0 else c.inputs[s.levels_by].values[key]
-            if (s.levels_by is not None and key is None) or _nan(lo):
-                if s.levels_by is not None and key is None:
-                    warnings.append(f"scale {sid}: no level without {s.levels_by}")
-            else:
-                levels = s.levels[key]
-                mins = c.level_mins[(sid, key)]
-                on_lo = lo if s.levels_on == "raw" else _scaled(s, lo)
-                on_hi = hi if s.levels_on == "raw" else _scaled(s, hi)
-                a, b = _level_at(levels, mins, on_lo), _level_at(levels, mins, on_hi)
-                if a is b:
-                    entry["level"] = a.id
-                    entry["common"] = a.common
-                    if a.outcome is not None:
-                        entry["outcome"] = dict(a.outcome)
-                else:
-                    entry["level"] = "undetermined"
-                    entry["level_range"] = [a.id, b.id]
-                    warnings.append(f"scale {sid}: level undetermined ({a.id} to {b.id}) "
-                                    "because of omitted items")
-        out[sid] = entry
+        if s.level_mins:
+            _level(plan, s, lo, hi, inputs, entry, warnings)
+        out[s.id] = entry
     return out
 
 
-def _flags(c: Compiled, scales: dict, values: dict, warnings: list) -> list:
+def _level(plan: SinglePlan, s: ScaleStep, lo: float, hi: float, inputs: dict, entry: dict,
+           warnings: list) -> None:
+    """Set a scale's level (``undetermined`` where omitted items could change it)."""
+    by = s.scale.levels_by
+    key = None
+    if by is not None:
+        key = inputs[by]
+        key = None if key < 0 else plan.compiled.inputs[by].values[key]
+        if key is None:
+            warnings.append(f"scale {s.id}: no level without {by}")
+            return
+    if lo != lo:
+        return
+    levels = s.scale.levels[key]
+    mins = s.level_mins[key]
+    on_raw = s.scale.levels_on == "raw"
+    on_lo = lo if on_raw else _scaled(s, lo)
+    on_hi = hi if on_raw else _scaled(s, hi)
+    a = levels[max(bisect_right(mins, on_lo) - 1, 0)]
+    b = levels[max(bisect_right(mins, on_hi) - 1, 0)]
+    if a is b:
+        entry["level"] = a.id
+        entry["common"] = a.common
+        if a.outcome is not None:
+            entry["outcome"] = dict(a.outcome)
+    else:
+        entry["level"] = "undetermined"
+        entry["level_range"] = [a.id, b.id]
+        warnings.append(f"scale {s.id}: level undetermined ({a.id} to {b.id}) "
+                        "because of omitted items")
+
+
+def _flags(plan: SinglePlan, scales: dict, values: dict, warnings: list) -> list:
     raised = []
-    for f in c.inst.flags:
+    for f in plan.inst.flags:
         if f.scale is not None:
-            s = c.inst.scales[f.scale]
+            s = plan.scale_steps[f.scale]
             entry = scales[f.scale]
             v = entry["scaled"] if s.scaled_mins is not None else entry["raw"]
             if v is None:
@@ -289,14 +339,16 @@ def _flags(c: Compiled, scales: dict, values: dict, warnings: list) -> list:
                 raised.append(f.id)
         else:
             x = values[f.item]
-            if x >= 0 and c.inst.items[f.item].options[x] in f.values:
+            if x >= 0 and plan.inst.items[f.item].options[x] in f.values:
                 raised.append(f.id)
     return raised
 
 
-def _needs(c: Compiled, points: dict, warnings: list) -> list:
+def _needs(plan: SinglePlan, points: dict, warnings: list) -> list:
+    """Score every domain; rank the dynamic need domains (see the format's Domains section)."""
     rows = []
-    for did, d, mins, members in c.domain_plan:
+    ranking = []  # (sort key, row) of the domains that are ranked
+    for did, d, mins, members, span, c8_rank, rankable in plan.domains:
         score = lo_add = hi_add = 0.0
         for k, pmin, pmax in members:
             p = points[k]
@@ -311,21 +363,18 @@ def _needs(c: Compiled, points: dict, warnings: list) -> list:
         if mins:
             i_lo = max(bisect_right(mins, score + lo_add) - 1, 0)
             i_hi = max(bisect_right(mins, score + hi_add) - 1, 0)
+            order = i_lo
             if i_lo == i_hi:
                 level = d.thresholds[i_lo][0]
                 need = i_lo > 0
-                order = i_lo
             else:
                 level = "undetermined"
                 need = True if i_lo > 0 else None
-                order = i_lo
                 warnings.append(f"need {did}: level undetermined ({d.thresholds[i_lo][0]} to "
                                 f"{d.thresholds[i_hi][0]}) because of omitted items")
         else:
             need = score > d.min_score
-        span = d.max_score - d.min_score
-        share = (score - d.min_score) / span if span > 0 else 0.0
-        rows.append({
+        row = {
             "domain": did,
             "score": score,
             "max": d.max_score,
@@ -335,13 +384,12 @@ def _needs(c: Compiled, points: dict, warnings: list) -> list:
             "kind": d.kind,
             "role": d.role,
             "central_eight": d.central_eight,
-            "_key": (0 if need else 1, -order, c.c8_rank[d.central_eight], -share),
-        })
-    ranked = sorted((r for r in rows if r["role"] == "need" and r["kind"] == "dynamic"),
-                    key=lambda r: r["_key"])
-    for i, r in enumerate(ranked, 1):
-        r["rank"] = i
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
-    for r in rows:
-        del r["_key"]
-    return rows
+        }
+        rows.append(row)
+        if rankable:
+            share = (score - d.min_score) / span if span > 0 else 0.0
+            ranking.append(((0 if need else 1, -order, c8_rank, -share), row))
+    ranking.sort(key=lambda t: t[0])  # stable: ties keep the domains' order
+    for i, (_, row) in enumerate(ranking, 1):
+        row["rank"] = i
+    return [row for _, row in ranking] + [row for row in rows if row["rank"] is None]
