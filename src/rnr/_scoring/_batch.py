@@ -137,10 +137,7 @@ class _Batch:
         return given
 
     def read_items(self) -> None:
-        order = self.inst.item_order
-        self.col_of = {k: j for j, k in enumerate(order)}
-        self.P = np.empty((self.n, len(order)), order="F")
-        for k in order:
+        for k in self.inst.item_order:
             it = self.inst.items[k]
             if it.derive is not None:
                 x = self._derive(k, it)
@@ -149,9 +146,7 @@ class _Batch:
             else:
                 x = self.c.items[k].column(self.col(k), self.n, self.problems)
             self.values[k] = x
-            j = self.col_of[k]
-            self.P[:, j] = self._points(it, x)
-            self.points[k] = self.P[:, j]
+            self.points[k] = self._points(it, x)
 
     def _points(self, it, x: np.ndarray) -> np.ndarray:
         ext = self.c.table_ext[it.id]  # points with a NaN row and column for "missing"
@@ -166,38 +161,37 @@ class _Batch:
         bv = self.inputs[it.by] if it.by in self.inputs else self.values[it.by]
         return ext[bv, idx]
 
-    def check_missing(self) -> np.ndarray:
-        M = np.isnan(self.P)
-        self.M = M
-        self.col_missing = M.any(axis=0)
-        self.any_missing = bool(self.col_missing.any())
-        if self.any_missing:
-            self.P0 = np.where(M, 0.0, self.P)
-        else:
-            self.P0 = self.P
-        counted = list(self.c.counted)
-        if not counted or not self.any_missing:
-            return M
-        om = M[:, [self.col_of[k] for k in counted]]
-        for j, k in enumerate(counted):
+    def check_missing(self) -> None:
+        """Find omitted items (NaN points): ``omitted`` maps each such item to its rows."""
+        self.omitted = {}
+        for k, p in self.points.items():
+            m = np.isnan(p)
+            if m.any():
+                self.omitted[k] = m
+        # points with omitted ones as 0, for sums
+        self.points0 = {k: (np.where(self.omitted[k], 0.0, p) if k in self.omitted else p)
+                        for k, p in self.points.items()}
+        counted = [k for k in self.c.counted if k in self.omitted]
+        if not counted:
+            return
+        for k in counted:
             if self.inst.items[k].required:
-                self.problems.add(om[:, j] & ~self.problems.bad, k, None,
+                self.problems.add(self.omitted[k] & ~self.problems.bad, k, None,
                                   "an answer (this item is required)", "missing_required")
-        count = om.sum(axis=1)
+        count = np.zeros(self.n, dtype=np.int64)
+        for k in counted:
+            count += self.omitted[k]
         too_many = (count > self.inst.max_omitted) & ~self.problems.bad
-        if too_many.any():
-            shown = np.empty(self.n, dtype=object)
-            for r in np.flatnonzero(too_many):
-                shown[r] = [k for j, k in enumerate(counted) if om[r, j]]
-            self.problems.add(too_many, "<record>", shown,
-                              f"at most {self.inst.max_omitted} omitted items", "too_many_missing")
-        any_om = om.any(axis=1)
-        if any_om.any():
-            note = "; raw sums prorated" if self.inst.prorate else ""
-            for r in np.flatnonzero(any_om & ~self.problems.bad):
-                names = [k for j, k in enumerate(counted) if om[r, j]]
-                self.warn(r, f"{len(names)} item(s) omitted: {', '.join(names)}{note}")
-        return M
+        rows = np.flatnonzero(too_many)
+        self.problems.add_at(rows, "<record>", [self._omitted_names(r, counted) for r in rows],
+                             f"at most {self.inst.max_omitted} omitted items", "too_many_missing")
+        note = "; raw sums prorated" if self.inst.prorate else ""
+        for r in np.flatnonzero((count > 0) & ~self.problems.bad):
+            names = self._omitted_names(r, counted)
+            self.warn(r, f"{len(names)} item(s) omitted: {', '.join(names)}{note}")
+
+    def _omitted_names(self, r: int, counted: list) -> list:
+        return [k for k in counted if self.omitted[k][r]]
 
     def warn(self, rows, text) -> None:
         self.row_warnings.append((np.atleast_1d(rows), text))
@@ -225,14 +219,14 @@ def _sum(b: _Batch, terms: tuple) -> tuple:
     """
     n = b.n
     answered = np.zeros(n)
-    for j, w, _, _ in terms:
-        answered += b.P0[:, j] if w == 1 else w * b.P0[:, j]
-    omitted = [(j, lo, hi) for j, _, lo, hi in terms if b.any_missing and b.col_missing[j]]
+    for k, w, _, _ in terms:
+        answered += b.points0[k] if w == 1 else w * b.points0[k]
+    omitted = [(k, lo, hi) for k, _, lo, hi in terms if k in b.omitted]
     if not omitted:
         return answered, None
     lo_add, hi_add, n_omitted = np.zeros(n), np.zeros(n), np.zeros(n)
-    for j, lo, hi in omitted:
-        m = b.M[:, j]
+    for k, lo, hi in omitted:
+        m = b.omitted[k]
         lo_add += m * lo
         hi_add += m * hi
         n_omitted += m

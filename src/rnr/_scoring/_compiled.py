@@ -61,20 +61,18 @@ class Compiled:
         }
         self.scaled_mins = {sid: s.scaled_mins.tolist() for sid, s in inst.scales.items()
                             if s.scaled_mins is not None}
-        # matrices for the batch path, over items in dependency order
-        order = inst.item_order
-        pos = {k: j for j, k in enumerate(order)}
+        # for the batch path: points tables with a NaN row and column for "omitted"
         self.table_ext = {}
         for k, it in inst.items.items():
             t = it.table
             ext = np.full((t.shape[0] + 1, t.shape[1] + 1), np.nan)
             ext[:-1, :-1] = t
             self.table_ext[k] = ext
-        # each sum scale's and need domain's terms in declared order: (item column, weight,
+        # each sum scale's and need domain's terms in declared order: (item, weight,
         # the low and high points an omitted item could add), summed as one record sums them
-        self.sum_terms = {sid: self._terms(s.weights, pos)
+        self.sum_terms = {sid: self._terms(s.weights)
                           for sid, s in inst.scales.items() if s.type == "sum"}
-        self.domain_terms = {did: self._terms([(k, 1.0) for k in d.items], pos)
+        self.domain_terms = {did: self._terms([(k, 1.0) for k in d.items])
                              for did, d in inst.domains.items()}
         self.domain_plan = tuple(
             (did, d, [t[1] for t in d.thresholds],
@@ -82,13 +80,13 @@ class Compiled:
             for did, d in inst.domains.items()
         )
 
-    def _terms(self, weights, pos: dict) -> tuple:
+    def _terms(self, weights) -> tuple:
         terms = []
         for k, w in weights:
             it = self.inst.items[k]
             with np.errstate(invalid="ignore"):
                 a, b = np.nan_to_num([w * it.points_min, w * it.points_max])
-            terms.append((pos[k], float(w), float(min(a, b)), float(max(a, b))))
+            terms.append((k, float(w), float(min(a, b)), float(max(a, b))))
         return tuple(terms)
 
     def allowed_keys(self) -> str:
