@@ -17,8 +17,17 @@ from .._assessment import Assessment
 from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
 from ._digest import canonical_value, record_digest
-from ._single_plan import (FROM_CATEGORY, FROM_INPUT, FROM_POINTS, ItemStep, ScaleStep,
-                           SinglePlan, single_plan, status_warning, sub_spec)
+from ._single_plan import (
+    FROM_CATEGORY,
+    FROM_INPUT,
+    FROM_POINTS,
+    ItemStep,
+    ScaleStep,
+    SinglePlan,
+    single_plan,
+    status_warning,
+    sub_spec,
+)
 from ._values import is_missing
 
 __all__ = ["score_record", "status_warning"]
@@ -100,32 +109,38 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     points: dict[str, float] = {}
     omitted: list[str] = []
     for step in plan.items:
-        k = step.id
+        k, spec, derive, source, is_cat, options, bands, table, by, _, counted, required = step
         note = None
-        if step.derive is not None:
+        if derive is not None:
             x = _derived(step, inputs, values)
-        elif step.source is not None and is_missing(record.get(k)):
+        elif source is not None and is_missing(record.get(k)):
             x = _sourced(step, record)
-            note = step.source.note
+            note = source.note
         else:
             v = record.get(k)
-            x = step.options.get(v) if type(v) is str else None  # the common case, else:
+            t = type(v)
+            x = options.get(v) if t is str or t is int else None  # the common answers
             if x is None:
-                x = step.spec.scalar(v)
+                x = spec.scalar(v)
         values[k] = x
-        missing = x < 0 if step.is_category else x != x
-        p = math.nan if missing else _points(step, x, inputs, values)
+        missing = x < 0 if is_cat else x != x
+        if missing:
+            p = math.nan
+        elif by is None and (is_cat or bands is not None):
+            p = table[0][x if is_cat else bisect_right(bands, x) - 1]
+        else:
+            p = _points(step, x, inputs, values)
         points[k] = p
         is_omitted = p != p
-        if is_omitted and step.counted:
-            if step.required:
+        if is_omitted and counted:
+            if required:
                 raise InvalidRecord(k, None, "an answer (this item is required)", "missing_required")
             omitted.append(k)
         if items_out is not None:
             shown = None
             if not missing:
-                shown = step.spec.values[x] if step.is_category else canonical_value("number", x)
-                if step.derive is None and (step.source is None or k in record):
+                shown = spec.values[x] if is_cat else canonical_value("number", x)
+                if derive is None and (source is None or k in record):
                     canon[k] = shown
             entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
             if note:
@@ -135,7 +150,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
 
 
 def _points(step: ItemStep, x: Any, inputs: dict, values: dict) -> float:
-    """An answered item's points: its option's or band's entry in the table (or its value)."""
+    """Return an answered item's points: its option's or band's table entry (or its value)."""
     if step.is_category:
         idx = x
     elif step.bands is None:

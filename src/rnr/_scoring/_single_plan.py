@@ -1,0 +1,228 @@
+"""What the one-record path looks up, prepared once per compiled instrument as plain Python.
+
+Scoring one record is a few hundred dictionary look-ups; everything that does not depend on
+the record (where each expression name comes from, points tables as lists, static parts of the
+result, the status warning) is worked out here once, so that :mod:`._single` does only the
+record's own work. The rules stay in :mod:`._single` and ``docs/instrument-format.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, NamedTuple
+
+from .._instrument._model import Instrument
+from ._compiled import Compiled
+from ._values import FieldSpec
+
+__all__ = ["SinglePlan", "single_plan", "status_warning", "sub_spec"]
+
+
+def status_warning(inst: Instrument) -> str | None:
+    """Return the warning every result of a not-validated or incomplete instrument carries.
+
+    Examples
+    --------
+    >>> import rnr
+    >>> status_warning(rnr.load_instrument("rnr-c8"))[:30]
+    'rnr-c8 0.1.0 is NOT VALIDATED:'
+    """
+    if inst.status == "not-validated":
+        return (f"{inst.id} {inst.version} is NOT VALIDATED: its cut-offs are provisional; "
+                "calibrate it on local data before using it for decisions")
+    if inst.status == "incomplete":
+        return (f"{inst.id} {inst.version} is INCOMPLETE: some values could not be verified "
+                f"from its sources ({len(inst.unverified)} listed as unverified)")
+    return None
+
+
+def sub_spec(c: Compiled, k: str) -> FieldSpec:
+    """Return the reader of record key ``k`` that only a sourced instrument of ``c`` declares."""
+    for sub in c.sources.values():
+        if k in sub.inputs:
+            return sub.inputs[k]
+        if k in sub.items:
+            return sub.items[k]
+        if k in sub.record_keys:
+            return sub_spec(sub, k)
+    raise KeyError(k)
+
+
+# Where a name in an expression takes its value from.
+FROM_INPUT, FROM_CATEGORY, FROM_VALUE, FROM_POINTS, FROM_SCALE = range(5)
+
+
+class InputStep(NamedTuple):
+    """One input: its reader, and whether it is a category (-1 when omitted) and required."""
+
+    id: str
+    spec: FieldSpec
+    is_category: bool
+    required: bool
+
+
+class Derivation(NamedTuple):
+    """A derived item's expression with each name's origin (``FROM_INPUT``, ...)."""
+
+    expression: Any
+    names: tuple  # ((name, origin), ...)
+    date_names: tuple
+    date_pairs: tuple
+
+
+class Sourcing(NamedTuple):
+    """A sourced item: the other instrument's plan, its scale and the note in the result."""
+
+    plan: SinglePlan
+    scale: str
+    note: str
+
+
+class ItemStep(NamedTuple):
+    """One item, in dependency order.
+
+    ``options`` maps each string or integer option to its index (the commonest answers,
+    looked up directly; anything else goes through ``spec.scalar``). ``table`` is the points
+    table as lists; ``by_input`` says whether ``by`` names an input (else an item).
+    """
+
+    id: str
+    spec: FieldSpec
+    derive: Derivation | None
+    source: Sourcing | None
+    is_category: bool
+    options: dict
+    bands: list | None
+    table: list
+    by: str | None
+    by_input: bool
+    counted: bool
+    required: bool
+
+
+class ScaleStep(NamedTuple):
+    """One scale, in dependency order, with its lookups as lists."""
+
+    id: str
+    scale: Any
+    is_sum: bool
+    weights: tuple  # sums: ((item, weight, lowest added, highest added), ...)
+    names: tuple  # formulas: ((name, origin), ...)
+    needs_items: tuple  # formulas: the items that must all be answered
+    scaled_mins: list | None
+    scaled_values: list | None
+    bounds: tuple  # JSON-ready (None for an infinite bound)
+    level_mins: dict  # norm group -> cut-offs
+    prorate: bool  # the instrument's missing-item policy for sums
+
+
+class DomainStep(NamedTuple):
+    """One domain: its items with their lowest and highest points, and its static fields."""
+
+    id: str
+    domain: Any
+    mins: list
+    members: tuple  # ((item, lowest points, highest points), ...)
+    span: float
+    c8_rank: int
+    rankable: bool  # a dynamic need domain (criminogenic need), ranked
+
+
+class SinglePlan(NamedTuple):
+    """Everything :func:`._single.score_record` needs that does not depend on the record."""
+
+    compiled: Compiled
+    inst: Instrument
+    warning: str | None
+    inputs: tuple
+    items: tuple
+    scales: tuple
+    scale_steps: dict  # scale id -> ScaleStep
+    domains: tuple
+    sub_specs: dict  # record keys only a sourced instrument declares -> reader
+
+
+def _origin(inst: Instrument, name: str) -> int:
+    if name in inst.inputs:
+        return FROM_INPUT
+    return FROM_CATEGORY if inst.items[name].type == "categorical" else FROM_VALUE
+
+
+def _derivation(inst: Instrument, expr: Any) -> Derivation:
+    names = tuple((n, _origin(inst, n)) for n in expr.names)
+    return Derivation(expr, names, tuple(expr.date_names), tuple(expr.date_pairs))
+
+
+def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
+    inst = c.inst
+    it = inst.items[k]
+    spec = c.items[k]
+    derive = _derivation(inst, it.derive) if it.derive is not None else None
+    source = None
+    if it.source is not None:
+        sub = c.sources[k]
+        source = Sourcing(single_plan(sub), it.source[1],
+                          f"{sub.inst.id} {sub.inst.version} {it.source[1]}")
+    is_cat = it.type == "categorical"
+    options = {v: i for i, v in enumerate(spec.values) if type(v) in (str, int)} if is_cat else {}
+    bands = it.band_mins.tolist() if it.band_mins is not None else None
+    return ItemStep(k, spec, derive, source, is_cat, options, bands, it.table.tolist(),
+                    it.by, it.by in inst.inputs, k in counted, it.required)
+
+
+def _scale_step(c: Compiled, sid: str) -> ScaleStep:
+    inst = c.inst
+    s = inst.scales[sid]
+    weights: tuple = ()
+    names: tuple = ()
+    needs_items: tuple = ()
+    if s.type == "sum":
+        weights = tuple(
+            (k, w, min(w * inst.items[k].points_min, w * inst.items[k].points_max),
+             max(w * inst.items[k].points_min, w * inst.items[k].points_max))
+            for k, w in s.weights)
+    else:
+        names = tuple(
+            (n, FROM_POINTS if n in inst.items else FROM_INPUT if n in inst.inputs else FROM_SCALE)
+            for n in s.expression.names)
+        needs_items = tuple(c.scale_item_sets[sid])
+    scaled_mins = scaled_values = None
+    if s.scaled_mins is not None:
+        scaled_mins = s.scaled_mins.tolist()
+        scaled_values = [float(v) for v in s.scaled_values]
+    bounds = tuple(None if math.isinf(b) else b for b in s.bounds)
+    level_mins = {key: c.level_mins[(sid, key)] for key in s.levels}
+    return ScaleStep(sid, s, s.type == "sum", weights, names, needs_items, scaled_mins,
+                     scaled_values, bounds, level_mins, inst.prorate)
+
+
+def _domain_step(c: Compiled, did: str, mins: list, members: list) -> DomainStep:
+    d = c.inst.domains[did]
+    return DomainStep(did, d, mins, tuple(members), d.max_score - d.min_score,
+                      c.c8_rank[d.central_eight], d.role == "need" and d.kind == "dynamic")
+
+
+@functools.lru_cache(maxsize=64)
+def single_plan(c: Compiled) -> SinglePlan:
+    """Return the one-record plan of compiled instrument ``c`` (cached).
+
+    Examples
+    --------
+    >>> import rnr
+    >>> from rnr._scoring._compiled import compiled
+    >>> plan = single_plan(compiled(rnr.load_instrument("ogrs3")))
+    >>> [s.id for s in plan.scales]
+    ['ogrs3_1y', 'ogrs3_2y']
+    """
+    inst = c.inst
+    inputs = tuple(InputStep(k, spec, spec.kind == "category", inst.inputs[k].required)
+                   for k, spec in c.inputs.items())
+    counted = frozenset(c.counted)
+    items = tuple(_item_step(c, k, counted) for k in inst.item_order)
+    scales = tuple(_scale_step(c, sid) for sid in inst.scales)
+    domains = tuple(_domain_step(c, did, mins, members) for did, _, mins, members in c.domain_plan)
+    only_sourced = c.record_keys - set(c.inputs) - set(inst.items)
+    sub_specs = {k: sub_spec(c, k) for k in only_sourced}
+    return SinglePlan(c, inst, status_warning(inst), inputs, items, scales,
+                      {s.id: s for s in scales}, domains, sub_specs)
