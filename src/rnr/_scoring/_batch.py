@@ -464,7 +464,7 @@ def _filled(n: int, value: object) -> np.ndarray:
 
 def _assemble(b: _Batch, out: dict, df: pd.DataFrame, keep: tuple, detail: bool,
               row_digests: bool) -> tuple:
-    """Build the result frame: one float block (no per-column copies), then the rest."""
+    """Build the result frame: front columns, levels, numbers, then flags, warnings, errors."""
     inst, n = b.inst, b.n
     bad = b.problems.bad
     any_bad = bool(bad.any())
@@ -489,11 +489,17 @@ def _assemble(b: _Batch, out: dict, df: pd.DataFrame, keep: tuple, detail: bool,
         floats += [(f"item.{k}.points", b.points[k]) for k in inst.item_order]
     if inst.primary_scale is not None and f"{inst.primary_scale}.level" in cats:
         front["risk_level"] = cats[f"{inst.primary_scale}.level"].copy()
-    F = np.empty((n, len(floats)), order="F")
-    for j, (_, v) in enumerate(floats):
-        F[:, j] = v
-    if any_bad:
-        F[bad, :] = np.nan
+    # number columns go into the frame as they are (no copy into one block); a column is
+    # copied only when it may share memory with the input or with another column
+    numbers: dict[str, np.ndarray] = {}
+    seen: set[int] = set()
+    for k, v in floats:
+        if any_bad:
+            v = np.where(bad, np.nan, v)
+        elif not v.flags.owndata or id(v) in seen:
+            v = v.copy()
+        seen.add(id(v))
+        numbers[k] = v
     base = status_warning(inst)
     warnings = _filled(n, base)
     if b.row_warnings:
@@ -515,7 +521,7 @@ def _assemble(b: _Batch, out: dict, df: pd.DataFrame, keep: tuple, detail: bool,
     if row_digests:
         back["input_digest"] = _row_digests(b)
     parts = [pd.DataFrame(front, index=df.index), pd.DataFrame(cats, index=df.index),
-             pd.DataFrame(F, columns=[k for k, _ in floats], index=df.index, copy=False),
+             pd.DataFrame(numbers, index=df.index, copy=False),
              pd.DataFrame(back, index=df.index)]
     frame = pd.concat(parts, axis=1, copy=False) if _CONCAT_COPY else pd.concat(parts, axis=1)
     return frame, errors

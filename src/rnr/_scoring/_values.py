@@ -150,6 +150,8 @@ class FieldSpec:
         ints = sorted(t[1] for t in self.index if t is not None and t[0] == "i")
         self.gaps = bool(ints) and len(ints) != ints[-1] - ints[0] + 1  # integer options skip one
         self.allowed = self._allowed()
+        # option indices as int8 when they fit: smaller arrays, faster look-ups
+        self.code_dtype = np.int8 if len(self.values) < 127 else np.int64
 
     def _allowed(self) -> str:
         if self.kind == "category":
@@ -312,7 +314,8 @@ class FieldSpec:
         if isinstance(col.dtype, pd.CategoricalDtype):
             # map the few categories once, then take by code: no per-row hashing
             cats = list(col.cat.categories)
-            lut = np.array([self.index.get(_tag(c), -1) for c in cats] + [-1], dtype=np.int64)
+            lut = np.array([self.index.get(_tag(c), -1) for c in cats] + [-1],
+                           dtype=self.code_dtype)
             raw = col.cat.codes.to_numpy()
             codes = lut[raw]  # code -1 (missing) takes the appended -1
             if (lut[:-1] < 0).any():  # some category is not an option
@@ -331,7 +334,7 @@ class FieldSpec:
         if tags == {"i"} and _plain_numeric(col.dtype):
             keys = sorted(t[1] for t in self.index)
             lo, hi = keys[0], keys[-1]
-            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lut = np.full(hi - lo + 1, -1, dtype=self.code_dtype)
             for k in keys:
                 lut[k - lo] = self.index[("i", k)]
             if pd.api.types.is_integer_dtype(col.dtype) and not col.hasnans:
