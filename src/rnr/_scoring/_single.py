@@ -16,7 +16,7 @@ from .. import __version__
 from .._assessment import Assessment
 from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
-from ._digest import canonical_value, record_digest
+from ._digest import canonical_json, canonical_value, pairs_digest
 from ._single_plan import (
     FROM_CATEGORY,
     FROM_INPUT,
@@ -43,7 +43,7 @@ def score_record(c: Compiled, record: Any) -> Assessment:
     _check_keys(c, record)
     plan = single_plan(c)
     inst = plan.inst
-    canon: dict[str, Any] = {}
+    canon: dict[str, str] = {}  # the input digest's pairs, as JSON text
     items_out: dict[str, dict] = {}
     inputs = _read_inputs(plan, record, canon)
     values, points, omitted = _read_items(plan, record, inputs, canon, items_out)
@@ -70,7 +70,7 @@ def score_record(c: Compiled, record: Any) -> Assessment:
         warnings=warnings,
         rnr_version=__version__,
         instrument_digest=inst.digest,
-        input_digest=record_digest(canon),
+        input_digest=pairs_digest(canon),
     )
 
 
@@ -88,14 +88,14 @@ def _check_keys(c: Compiled, record: Mapping) -> None:
 def _read_inputs(plan: SinglePlan, record: Mapping, canon: dict | None) -> dict:
     """Read every input (NaN, or -1 for a category, when omitted); add answered ones to ``canon``."""
     inputs: dict[str, Any] = {}
-    for k, spec, is_cat, required in plan.inputs:
+    for k, spec, is_cat, required, pair, pairs in plan.inputs:
         v = spec.scalar(record.get(k))
         missing = v < 0 if is_cat else v != v
         if missing and required:
             raise InvalidRecord(k, None, spec.allowed, "missing_required")
         inputs[k] = v
         if canon is not None and not missing:
-            canon[k] = canonical_value(spec.kind, v, spec.values)
+            canon[k] = pairs[v] if is_cat else pair + canonical_json(canonical_value(spec.kind, v))
     return inputs
 
 
@@ -109,7 +109,8 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     points: dict[str, float] = {}
     omitted: list[str] = []
     for step in plan.items:
-        k, spec, derive, source, is_cat, options, bands, table, by, _, counted, required = step
+        k, spec, derive, source, is_cat, options, bands, table, by, _, counted, required, pair, \
+            pairs = step
         note = None
         if derive is not None:
             x = _derived(step, inputs, values)
@@ -141,7 +142,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
             if not missing:
                 shown = spec.values[x] if is_cat else canonical_value("number", x)
                 if derive is None and (source is None or k in record):
-                    canon[k] = shown
+                    canon[k] = pairs[x] if is_cat else pair + canonical_json(shown)
             entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
             if note:
                 entry["source"] = note
@@ -216,11 +217,12 @@ def _read_only_sourced(plan: SinglePlan, record: Mapping, canon: dict | None) ->
     if not plan.sub_specs:
         return
     for k, v in record.items():
-        spec = plan.sub_specs.get(k)
-        if spec is not None and not is_missing(v):
+        found = plan.sub_specs.get(k)
+        if found is not None and not is_missing(v):
+            spec, pair = found
             x = spec.scalar(v)
             if canon is not None:
-                canon[k] = canonical_value(spec.kind, x, spec.values)
+                canon[k] = pair + canonical_json(canonical_value(spec.kind, x, spec.values))
 
 
 def _check_omitted(plan: SinglePlan, omitted: list) -> None:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .._instrument._model import Instrument
 from ._compiled import Compiled
+from ._digest import canonical_json, json_key
 from ._values import FieldSpec
 
 __all__ = ["SinglePlan", "single_plan", "status_warning", "sub_spec"]
@@ -54,12 +55,18 @@ FROM_INPUT, FROM_CATEGORY, FROM_VALUE, FROM_POINTS, FROM_SCALE = range(5)
 
 
 class InputStep(NamedTuple):
-    """One input: its reader, and whether it is a category (-1 when omitted) and required."""
+    """One input: its reader, and whether it is a category (-1 when omitted) and required.
+
+    ``pair`` starts its pair in the input digest's JSON; ``pairs`` are a category's whole
+    pairs, one per value (see :func:`._digest.pairs_digest`).
+    """
 
     id: str
     spec: FieldSpec
     is_category: bool
     required: bool
+    pair: str
+    pairs: tuple
 
 
 class Derivation(NamedTuple):
@@ -84,7 +91,8 @@ class ItemStep(NamedTuple):
 
     ``options`` maps each string or integer option to its index (the commonest answers,
     looked up directly; anything else goes through ``spec.scalar``). ``table`` is the points
-    table as lists; ``by_input`` says whether ``by`` names an input (else an item).
+    table as lists; ``by_input`` says whether ``by`` names an input (else an item). ``pair``
+    and ``pairs`` are as in :class:`InputStep`.
     """
 
     id: str
@@ -99,6 +107,8 @@ class ItemStep(NamedTuple):
     by_input: bool
     counted: bool
     required: bool
+    pair: str
+    pairs: tuple
 
 
 class ScaleStep(NamedTuple):
@@ -140,7 +150,14 @@ class SinglePlan(NamedTuple):
     scales: tuple
     scale_steps: dict  # scale id -> ScaleStep
     domains: tuple
-    sub_specs: dict  # record keys only a sourced instrument declares -> reader
+    sub_specs: dict  # record keys only a sourced instrument declares -> (reader, pair start)
+
+
+def _pairs(key: str, spec: FieldSpec) -> tuple:
+    """Return a category's whole pairs for the input digest, one per value (else none)."""
+    if spec.kind != "category":
+        return ()
+    return tuple(json_key(key) + canonical_json(v) for v in spec.values)
 
 
 def _origin(inst: Instrument, name: str) -> int:
@@ -168,7 +185,8 @@ def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     options = {v: i for i, v in enumerate(spec.values) if type(v) in (str, int)} if is_cat else {}
     bands = it.band_mins.tolist() if it.band_mins is not None else None
     return ItemStep(k, spec, derive, source, is_cat, options, bands, it.table.tolist(),
-                    it.by, it.by in inst.inputs, k in counted, it.required)
+                    it.by, it.by in inst.inputs, k in counted, it.required, json_key(k),
+                    _pairs(k, spec))
 
 
 def _scale_step(c: Compiled, sid: str) -> ScaleStep:
@@ -216,13 +234,14 @@ def single_plan(c: Compiled) -> SinglePlan:
     ['ogrs3_1y', 'ogrs3_2y']
     """
     inst = c.inst
-    inputs = tuple(InputStep(k, spec, spec.kind == "category", inst.inputs[k].required)
+    inputs = tuple(InputStep(k, spec, spec.kind == "category", inst.inputs[k].required,
+                             json_key(k), _pairs(k, spec))
                    for k, spec in c.inputs.items())
     counted = frozenset(c.counted)
     items = tuple(_item_step(c, k, counted) for k in inst.item_order)
     scales = tuple(_scale_step(c, sid) for sid in inst.scales)
     domains = tuple(_domain_step(c, did, mins, members) for did, _, mins, members in c.domain_plan)
     only_sourced = c.record_keys - set(c.inputs) - set(inst.items)
-    sub_specs = {k: sub_spec(c, k) for k in only_sourced}
+    sub_specs = {k: (sub_spec(c, k), json_key(k)) for k in only_sourced}
     return SinglePlan(c, inst, status_warning(inst), inputs, items, scales,
                       {s.id: s for s in scales}, domains, sub_specs)
