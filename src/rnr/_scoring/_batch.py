@@ -548,12 +548,42 @@ def _score(c: Compiled, df: pd.DataFrame, keep: tuple = ()) -> tuple[_Batch, dic
     return b, out
 
 
+def _strings_as_categories(df: pd.DataFrame, keys: frozenset) -> pd.DataFrame:
+    """Encode all-text answer columns as categoricals, hashing each text once.
+
+    Reading and the frame digest then work on small integer codes. Only columns whose values
+    are all text (or missing) are encoded: a mixed column keeps its values' types (1, 1.0,
+    True and "1" stay different).
+    """
+    encoded = {}
+    for k in df.columns:
+        if k not in keys:
+            continue
+        col = df[k]
+        if isinstance(col.dtype, pd.StringDtype):
+            values = np.asarray(col.array, dtype=object)  # missing as NaN or NA: code -1
+        elif col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) == "string":
+            values = col.to_numpy()
+        else:
+            continue
+        codes, uniques = pd.factorize(values)
+        encoded[k] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    if not encoded:
+        return df
+    out = df.copy(deep=False)
+    for k, v in encoded.items():
+        out[k] = pd.Series(v, index=df.index)
+    return out
+
+
 def score_frame(c: Compiled, df: pd.DataFrame, keep: tuple = (),
                 row_digests: bool = False, detail: bool = False) -> pd.DataFrame:
     """Score every row of ``df``; see :func:`rnr.assess`."""
+    given = df
+    df = _strings_as_categories(df, c.category_keys)
     b, out = _score(c, df, keep)
     inst = c.inst
-    frame, errors = _assemble(b, out, df, keep, detail, row_digests)
+    frame, errors = _assemble(b, out, given, keep, detail, row_digests)
     if len(errors):
         errors["row"] = df.index[errors["row"].to_numpy(dtype=int)]
     frame.attrs = {

@@ -39,6 +39,8 @@ class Compiled:
         for sub in self.sources.values():
             keys |= sub.record_keys
         self.record_keys = frozenset(keys)
+        kinds = self.field_kinds()
+        self.category_keys = frozenset(k for k, ks in kinds.items() if ks == {"category"})
         self.counted = tuple(k for k in inst.item_order if inst.items[k].source is None)
         self.c8_rank = {c: i for i, c in enumerate(CENTRAL_EIGHT)}
         self.scale_item_sets = {
@@ -79,6 +81,16 @@ class Compiled:
              [(k, inst.items[k].points_min, inst.items[k].points_max) for k in d.items])
             for did, d in inst.domains.items()
         )
+
+    def field_kinds(self) -> dict[str, set]:
+        """Each record key's reading kinds (number, date, category), here and in sources."""
+        kinds: dict[str, set] = {}
+        for k, spec in (*self.inputs.items(), *((k, self.items[k]) for k in self.read_items)):
+            kinds.setdefault(k, set()).add(spec.kind)
+        for sub in self.sources.values():
+            for k, ks in sub.field_kinds().items():
+                kinds.setdefault(k, set()).update(ks)
+        return kinds
 
     def _terms(self, weights) -> tuple:
         terms = []

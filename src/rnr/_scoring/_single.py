@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from .. import __version__
@@ -85,11 +86,15 @@ def _check_keys(c: Compiled, record: Mapping) -> None:
 
 # -- reading the record ------------------------------------------------------------------------
 
-def _read_inputs(plan: SinglePlan, record: Mapping, canon: dict | None) -> dict:
-    """Read every input (NaN, or -1 for a category, when omitted); add answered ones to ``canon``."""
+def _read_inputs(plan: SinglePlan, record: Mapping, canon: dict | None, known: dict | None = None,
+                 shared: frozenset = frozenset()) -> dict:
+    """Read every input (NaN, or -1 for a category, when omitted); add answered ones to ``canon``.
+
+    Inputs in ``shared`` are taken from ``known``: the same key already read the same way.
+    """
     inputs: dict[str, Any] = {}
     for k, spec, is_cat, required, pair, pairs in plan.inputs:
-        v = spec.scalar(record.get(k))
+        v = known[k] if k in shared else spec.scalar(record.get(k))
         missing = v < 0 if is_cat else v != v
         if missing and required:
             raise InvalidRecord(k, None, spec.allowed, "missing_required")
@@ -115,7 +120,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
         if derive is not None:
             x = _derived(step, inputs, values)
         elif source is not None and is_missing(record.get(k)):
-            x = _sourced(step, record)
+            x = _sourced(step, record, inputs)
             note = source.note
         else:
             v = record.get(k)
@@ -190,14 +195,15 @@ def _derived(step: ItemStep, inputs: dict, values: dict) -> float:
     return step.spec.check_number(float(d.expression.evaluate(env)))
 
 
-def _sourced(step: ItemStep, record: Mapping) -> float:
-    """Score the other instrument's scale on the same record (only as far as that scale).
+def _sourced(step: ItemStep, record: Mapping, known: dict) -> float:
+    """Score the other instrument's scale on the same record (only its scales).
 
     The other instrument reads and checks its inputs and items exactly as when it scores the
-    record itself, so it raises the same errors; its warnings are not carried over.
+    record itself, so it raises the same errors; inputs it reads exactly as this instrument
+    does are taken from ``known``. Its warnings are not carried over.
     """
     sub = step.source.plan
-    inputs = _read_inputs(sub, record, None)
+    inputs = _read_inputs(sub, record, None, known, step.source.shared)
     _, points, omitted = _read_items(sub, record, inputs, None, None)
     _read_only_sourced(sub, record, None)
     _check_omitted(sub, omitted)
@@ -365,7 +371,7 @@ def _needs(plan: SinglePlan, points: dict, warnings: list) -> list:
     """Score every domain; rank the dynamic need domains (see the format's Domains section)."""
     rows = []
     ranking = []  # (sort key, row) of the domains that are ranked
-    for did, d, mins, members, span, c8_rank, rankable in plan.domains:
+    for did, d, mins, members, span, c8_rank, rankable, row_start in plan.domains:
         score = lo_add = hi_add = 0.0
         for k, pmin, pmax in members:
             p = points[k]
@@ -379,7 +385,7 @@ def _needs(plan: SinglePlan, points: dict, warnings: list) -> list:
         order = -1
         if mins:
             i_lo = max(bisect_right(mins, score + lo_add) - 1, 0)
-            i_hi = max(bisect_right(mins, score + hi_add) - 1, 0)
+            i_hi = i_lo if lo_add == hi_add else max(bisect_right(mins, score + hi_add) - 1, 0)
             order = i_lo
             if i_lo == i_hi:
                 level = d.thresholds[i_lo][0]
@@ -391,22 +397,15 @@ def _needs(plan: SinglePlan, points: dict, warnings: list) -> list:
                                 f"{d.thresholds[i_hi][0]}) because of omitted items")
         else:
             need = score > d.min_score
-        row = {
-            "domain": did,
-            "score": score,
-            "max": d.max_score,
-            "level": level,
-            "need": need,
-            "rank": None,
-            "kind": d.kind,
-            "role": d.role,
-            "central_eight": d.central_eight,
-        }
+        row = row_start.copy()  # domain, score, max, level, need, rank, kind, role, central_eight
+        row["score"] = score
+        row["level"] = level
+        row["need"] = need
         rows.append(row)
         if rankable:
             share = (score - d.min_score) / span if span > 0 else 0.0
             ranking.append(((0 if need else 1, -order, c8_rank, -share), row))
-    ranking.sort(key=lambda t: t[0])  # stable: ties keep the domains' order
+    ranking.sort(key=itemgetter(0))  # stable: ties keep the domains' order
     for i, (_, row) in enumerate(ranking, 1):
         row["rank"] = i
     return [row for _, row in ranking] + [row for row in rows if row["rank"] is None]

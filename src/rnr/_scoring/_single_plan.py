@@ -79,11 +79,15 @@ class Derivation(NamedTuple):
 
 
 class Sourcing(NamedTuple):
-    """A sourced item: the other instrument's plan, its scale and the note in the result."""
+    """A sourced item: the other instrument's plan, its scale and the note in the result.
+
+    ``shared`` are the other instrument's inputs that this instrument reads the same way.
+    """
 
     plan: SinglePlan
     scale: str
     note: str
+    shared: frozenset
 
 
 class ItemStep(NamedTuple):
@@ -137,6 +141,7 @@ class DomainStep(NamedTuple):
     span: float
     c8_rank: int
     rankable: bool  # a dynamic need domain (criminogenic need), ranked
+    row_start: dict  # the result's row with its static fields (copied per record)
 
 
 class SinglePlan(NamedTuple):
@@ -171,6 +176,14 @@ def _derivation(inst: Instrument, expr: Any) -> Derivation:
     return Derivation(expr, names, tuple(expr.date_names), tuple(expr.date_pairs))
 
 
+def _reads_alike(a: FieldSpec, b: FieldSpec) -> bool:
+    """Whether two readers of the same key give the same value for every record."""
+    def rule(s: FieldSpec) -> tuple:
+        return (s.field, s.kind, s.min, s.max, s.integer, tuple((type(v), v) for v in s.values))
+
+    return rule(a) == rule(b)
+
+
 def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     inst = c.inst
     it = inst.items[k]
@@ -179,8 +192,10 @@ def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     source = None
     if it.source is not None:
         sub = c.sources[k]
+        shared = frozenset(k for k, spec in sub.inputs.items()
+                           if k in c.inputs and _reads_alike(spec, c.inputs[k]))
         source = Sourcing(single_plan(sub), it.source[1],
-                          f"{sub.inst.id} {sub.inst.version} {it.source[1]}")
+                          f"{sub.inst.id} {sub.inst.version} {it.source[1]}", shared)
     is_cat = it.type == "categorical"
     options = {v: i for i, v in enumerate(spec.values) if type(v) in (str, int)} if is_cat else {}
     bands = it.band_mins.tolist() if it.band_mins is not None else None
@@ -217,8 +232,11 @@ def _scale_step(c: Compiled, sid: str) -> ScaleStep:
 
 def _domain_step(c: Compiled, did: str, mins: list, members: list) -> DomainStep:
     d = c.inst.domains[did]
+    row_start = {"domain": did, "score": None, "max": d.max_score, "level": None, "need": None,
+                 "rank": None, "kind": d.kind, "role": d.role, "central_eight": d.central_eight}
     return DomainStep(did, d, mins, tuple(members), d.max_score - d.min_score,
-                      c.c8_rank[d.central_eight], d.role == "need" and d.kind == "dynamic")
+                      c.c8_rank[d.central_eight], d.role == "need" and d.kind == "dynamic",
+                      row_start)
 
 
 @functools.lru_cache(maxsize=64)

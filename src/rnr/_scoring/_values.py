@@ -296,16 +296,19 @@ class FieldSpec:
             return out
         kind = pd.api.types.infer_dtype(col, skipna=True)
         if kind in ("string", "empty"):
-            s = col.astype("object")
-            present = s.notna().to_numpy()
-            ok = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
-            parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+            # dates repeat (birth dates, assessment days): parse each distinct text once
+            values = np.asarray(col.array, dtype=object)
+            codes, uniques = pd.factorize(values)
+            u = pd.Series(uniques, dtype=object)
+            ok = u.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+            parsed = pd.to_datetime(u.where(ok), format="%Y-%m-%d", errors="coerce")
             d = parsed.to_numpy(dtype="datetime64[ns]")
+            days = np.full(len(uniques) + 1, np.nan)  # the last entry for missing (code -1)
             good = ~np.isnat(d)
-            bad = present & ~good
-            problems.add(bad, self.field, s.to_numpy(), self.allowed, "wrong_type")
-            out = np.full(len(s), np.nan)
-            out[good] = d[good].astype("datetime64[D]").astype("int64")
+            days[:-1][good] = d[good].astype("datetime64[D]").astype("int64")
+            out = days[codes]
+            bad = (codes >= 0) & np.isnan(out)
+            problems.add(bad, self.field, values, self.allowed, "wrong_type")
             return out
         return self._fallback(col, problems, np.nan, "float64")
 
