@@ -2,8 +2,10 @@
 
 ``tests/data/lsir_shape.toml`` has the LSI-R's shape (54 items in 10 subscales, up to 5 omitted
 items, 5 risk bands by sex) and ``tests/data/psa_shape.toml`` the PSA's (several scales from
-shared items, raw-to-scaled tables, a flag). Every name, weight, table and cut-off in both is
-MADE UP: neither file holds any LSI-R or PSA content. The expected results here come from a small
+shared items, raw-to-scaled tables, a flag); ``tests/data/pattern_shape.toml`` has PATTERN's
+(general and violent scales from shared static and dynamic items, points by sex, four levels
+with norms by sex). Every name, weight, table and cut-off in them is MADE UP: no file holds any
+LSI-R, PSA or PATTERN content. The expected results here come from a small
 reference scorer written in this file from the TOML itself, not from the engine.
 """
 
@@ -255,3 +257,99 @@ def test_psa_shape_refuses_values_outside_its_definition():
     with pytest.raises(rnr.InvalidRecord) as err:
         rnr.assess(dict(PSA_RECORDS[0], made_up_a="maybe"), PSA)
     assert err.value.field == "made_up_a" and err.value.code == "not_an_option"
+
+
+# --- PATTERN's shape: general and violent scales by sex, dynamic items -----------------------
+
+PATTERN_PATH = DATA / "pattern_shape.toml"
+PATTERN_DEF = tomllib.loads(PATTERN_PATH.read_text(encoding="utf-8"))
+PATTERN_ITEMS = {it["id"]: it for it in PATTERN_DEF["items"]}
+
+
+def _pattern_reference(record):
+    """Score the made-up file by hand: points by sex, two weighted sums, levels by sex."""
+    def points(k):
+        it, v = PATTERN_ITEMS[k], record[k]
+        if it["type"] == "categorical":
+            return {o["value"]: o["points"] for o in it["options"]}[v]
+        band = it["bands"][bisect_right([b["min"] for b in it["bands"]], v) - 1]
+        return band["points"][record["sex"]] if "by" in it else band["points"]
+
+    out = {}
+    for s in PATTERN_DEF["scales"]:
+        weights = s.get("weights") or {k: 1 for k in s["items"]}
+        raw = sum(w * points(k) for k, w in weights.items())
+        out[s["id"]] = (raw, _table(s["levels"][record["sex"]], raw, "id"))
+    return out
+
+
+def _pattern_record(sex="male", age=30, history=1, infractions=0, programmes=0,
+                    education="enrolled"):
+    return {"sex": sex, "made_up_age": age, "made_up_history": history,
+            "made_up_infractions": infractions, "made_up_programmes": programmes,
+            "made_up_education": education}
+
+
+def test_pattern_shape_is_made_up_and_has_the_published_shape():
+    inst = rnr.load_instrument(PATTERN_PATH)
+    assert "MADE UP" in PATTERN_PATH.read_text(encoding="utf-8")
+    assert set(inst.scales) == {"general", "violent"}
+    assert all(s.levels_by == "sex" and all(len(v) == 4 for v in s.levels.values())
+               for s in inst.scales.values())
+    assert {d.kind for d in inst.domains.values()} == {"static", "dynamic"}
+
+
+def test_pattern_shape_grid_matches_the_reference_single_and_batch():
+    grid = [_pattern_record(sex, age, history, infractions, programmes, education)
+            for sex in ("male", "female") for age in (18, 25, 26, 49, 50, 80)
+            for history in (0, 3) for infractions in (0, 1, 2, 3, 9)
+            for programmes in (0, 1, 3, 6, 12) for education in ("none", "completed")]
+    inst = rnr.load_instrument(PATTERN_PATH)
+    batch = rnr.assess(pd.DataFrame(grid), inst)
+    assert (batch["status"] == "ok").all()
+    for i, rec in enumerate(grid):
+        expected = _pattern_reference(rec)
+        got = rnr.assess(rec, inst).to_dict()["scales"]
+        for sid, (raw, level) in expected.items():
+            assert (got[sid]["raw"], got[sid]["level"]) == (raw, level), (rec, sid)
+            assert (batch.loc[i, f"{sid}.raw"], batch.loc[i, f"{sid}.level"]) == (raw, level)
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_pattern_shape_completed_programmes_lower_the_score_at_reassessment(sex):
+    # the dynamic items are how rehabilitation work shows: the same person, reassessed after
+    # completing programmes and with no new infractions, scores lower on both scales
+    inst = rnr.load_instrument(PATTERN_PATH)
+    before = rnr.assess(_pattern_record(sex, infractions=3, education="none"), inst).to_dict()
+    scores = []
+    for programmes in range(0, 10):
+        rec = _pattern_record(sex, infractions=0, programmes=programmes, education="enrolled")
+        scores.append(rnr.assess(rec, inst).to_dict()["scales"])
+    for sid in ("general", "violent"):
+        raws = [s[sid]["raw"] for s in scores]
+        assert raws == sorted(raws, reverse=True)  # more programmes never raise a score
+        assert raws[-1] < raws[0] < before["scales"][sid]["raw"]
+    order = ["minimum", "low", "medium", "high"]
+    assert order.index(scores[-1]["general"]["level"]) < order.index(
+        before["scales"]["general"]["level"])
+
+
+def test_pattern_shape_same_raw_score_has_different_levels_by_sex():
+    inst = rnr.load_instrument(PATTERN_PATH)
+    levels = inst.scales["general"].levels
+    male_cut = next(lv.min for lv in levels["male"] if lv.id == "medium")
+    female_cut = next(lv.min for lv in levels["female"] if lv.id == "medium")
+    assert female_cut < male_cut
+    # find a record whose general score lies between the two cut-offs for both sexes' points
+    for rec in (_pattern_record(s, age, h, i, p, e) for s in ("female",)
+                for age in (18, 30, 40, 60) for h in range(4) for i in (0, 1, 3)
+                for p in (0, 1, 3) for e in ("none", "enrolled", "completed")):
+        raw = rnr.assess(rec, inst).to_dict()["scales"]["general"]["raw"]
+        if female_cut <= raw < male_cut:
+            male = _pattern_reference(dict(rec, sex="male"))
+            assert rnr.assess(rec, inst).to_dict()["scales"]["general"]["level"] == "medium"
+            if female_cut <= male["general"][0] < male_cut:
+                assert rnr.assess(dict(rec, sex="male"), inst).to_dict()[
+                    "scales"]["general"]["level"] == "low"
+                return
+    pytest.fail("no record between the two sexes' medium cut-offs")
