@@ -14,7 +14,8 @@ import json
 import math
 from json.encoder import encode_basestring
 
-__all__ = ["canonical_value", "record_digest", "json_key", "canonical_json", "pairs_digest"]
+__all__ = ["canonical_value", "record_digest", "json_key", "canonical_json", "value_json",
+           "pairs_digest"]
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -74,6 +75,19 @@ def canonical_json(value: object) -> str:
     if t is int or (t is float and math.isfinite(value)):
         return repr(value)  # the JSON encoder writes ints and finite floats with repr
     return _ENCODER.encode(value)
+
+
+def value_json(kind: str, value: float) -> str:
+    """Write a date's or a number's normalised value as JSON (:func:`canonical_json`).
+
+    Examples
+    --------
+    >>> value_json("date", 0.0), value_json("number", 2.0), value_json("number", 0.25)
+    ('"1970-01-01"', '2', '0.25')
+    """
+    if kind == "date":  # an ISO date is digits and hyphens: nothing to escape
+        return '"' + dt.date.fromordinal(_EPOCH_ORDINAL + int(value)).isoformat() + '"'
+    return canonical_json(canonical_value(kind, value))
 
 
 def pairs_digest(pairs: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from .. import __version__
 from .._assessment import Assessment
 from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
-from ._digest import canonical_json, canonical_value, pairs_digest
+from ._digest import canonical_json, canonical_value, pairs_digest, value_json
 from ._single_plan import (
     FROM_CATEGORY,
     FROM_INPUT,
@@ -29,7 +29,7 @@ from ._single_plan import (
     status_warning,
     sub_spec,
 )
-from ._values import is_missing
+from ._values import FieldSpec, is_missing
 
 __all__ = ["score_record", "status_warning"]
 
@@ -47,8 +47,8 @@ def score_record(c: Compiled, record: Any) -> Assessment:
     canon: dict[str, str] = {}  # the input digest's pairs, as JSON text
     items_out: dict[str, dict] = {}
     inputs = _read_inputs(plan, record, canon)
-    values, points, omitted = _read_items(plan, record, inputs, canon, items_out)
-    _read_only_sourced(plan, record, canon)
+    values, points, omitted, sourced = _read_items(plan, record, inputs, canon, items_out)
+    _read_only_sourced(plan, record, canon, sourced)
     _check_omitted(plan, omitted)
     warnings = [plan.warning] if plan.warning else []
     if omitted:
@@ -100,27 +100,30 @@ def _read_inputs(plan: SinglePlan, record: Mapping, canon: dict | None, known: d
             raise InvalidRecord(k, None, spec.allowed, "missing_required")
         inputs[k] = v
         if canon is not None and not missing:
-            canon[k] = pairs[v] if is_cat else pair + canonical_json(canonical_value(spec.kind, v))
+            canon[k] = pairs[v] if is_cat else pair + value_json(spec.kind, v)
     return inputs
 
 
 def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | None,
-                items_out: dict | None) -> tuple[dict, dict, list]:
-    """Read or compute every item in dependency order: (values, points, omitted item ids).
+                items_out: dict | None) -> tuple[dict, dict, list, dict]:
+    """Read or compute every item in dependency order.
 
-    With ``items_out`` (and ``canon``), also fill the result's items (and the digest's pairs).
+    Return values, points, omitted item ids, and for each item scored from another
+    instrument, what that instrument read (its inputs and values). With ``items_out`` (and
+    ``canon``), also fill the result's items (and the digest's pairs).
     """
     values: dict[str, Any] = {}
     points: dict[str, float] = {}
     omitted: list[str] = []
+    sourced: dict[str, tuple] = {}
     for step in plan.items:
         k, spec, derive, source, is_cat, options, bands, table, by, _, counted, required, pair, \
-            pairs = step
+            pairs, _, _ = step
         note = None
         if derive is not None:
             x = _derived(step, inputs, values)
         elif source is not None and is_missing(record.get(k)):
-            x = _sourced(step, record, inputs)
+            x, sourced[k] = _sourced(step, record, inputs)
             note = source.note
         else:
             v = record.get(k)
@@ -152,7 +155,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
             if note:
                 entry["source"] = note
             items_out[k] = entry
-    return values, points, omitted
+    return values, points, omitted, sourced
 
 
 def _points(step: ItemStep, x: Any, inputs: dict, values: dict) -> float:
@@ -192,20 +195,24 @@ def _derived(step: ItemStep, inputs: dict, values: dict) -> float:
             env[n] = values[n]
     for n in d.date_names:
         env[n] = inputs[n]
-    return step.spec.check_number(float(d.expression.evaluate(env)))
+    x = float(d.expression.evaluate(env))
+    if step.low <= x <= step.high and (x.is_integer() or not step.spec.integer):
+        return x  # within the declared range: what check_number returns, without its checks
+    return step.spec.check_number(x)
 
 
-def _sourced(step: ItemStep, record: Mapping, known: dict) -> float:
+def _sourced(step: ItemStep, record: Mapping, known: dict) -> tuple[float, tuple]:
     """Score the other instrument's scale on the same record (only its scales).
 
     The other instrument reads and checks its inputs and items exactly as when it scores the
     record itself, so it raises the same errors; inputs it reads exactly as this instrument
-    does are taken from ``known``. Its warnings are not carried over.
+    does are taken from ``known``. Its warnings are not carried over. Return the item's value
+    and what the other instrument read: (its inputs, its values).
     """
     sub = step.source.plan
     inputs = _read_inputs(sub, record, None, known, step.source.shared)
-    _, points, omitted = _read_items(sub, record, inputs, None, None)
-    _read_only_sourced(sub, record, None)
+    values, points, omitted, sourced = _read_items(sub, record, inputs, None, None)
+    _read_only_sourced(sub, record, None, sourced)
     _check_omitted(sub, omitted)
     done: dict[str, float] = {}
     raws: dict[str, float] = {}
@@ -215,20 +222,40 @@ def _sourced(step: ItemStep, record: Mapping, known: dict) -> float:
     scaled = done[sid]
     # the scale's result: scaled where its table gives a value, else raw
     x = scaled if sub.scale_steps[sid].scaled_mins is not None and scaled == scaled else raws[sid]
-    return step.spec.check_number(float(x))
+    return step.spec.check_number(float(x)), (inputs, values)
 
 
-def _read_only_sourced(plan: SinglePlan, record: Mapping, canon: dict | None) -> None:
-    """Check (and add to ``canon``) answered keys that only a sourced instrument declares."""
-    if not plan.sub_specs:
+def _read_only_sourced(plan: SinglePlan, record: Mapping, canon: dict | None,
+                       sourced: dict) -> None:
+    """Check (and add to ``canon``) answered keys that only a sourced instrument declares.
+
+    They are checked in the record's order. Where the sourced instruments have all been scored
+    on this record (``sourced``), they have read and checked every such key already: their
+    values are taken from there.
+    """
+    if not plan.sub_keys:
+        return
+    if plan.sub_keys_read_by is not None and plan.sub_keys_read_by.issubset(sourced):
+        if canon is not None:
+            for k, (spec, pair, item, is_input) in plan.sub_keys.items():
+                if not is_missing(record.get(k)):
+                    read_inputs, read_values = sourced[item]
+                    canon[k] = pair + _value_json(spec, read_inputs[k] if is_input else
+                                                  read_values[k])
         return
     for k, v in record.items():
-        found = plan.sub_specs.get(k)
+        found = plan.sub_keys.get(k)
         if found is not None and not is_missing(v):
-            spec, pair = found
-            x = spec.scalar(v)
+            x = found.spec.scalar(v)
             if canon is not None:
-                canon[k] = pair + canonical_json(canonical_value(spec.kind, x, spec.values))
+                canon[k] = found.pair + _value_json(found.spec, x)
+
+
+def _value_json(spec: FieldSpec, x: Any) -> str:
+    """Return a value read by ``spec`` as JSON, normalised (see :mod:`._digest`)."""
+    if spec.kind == "category":
+        return canonical_json(spec.values[x])
+    return value_json(spec.kind, x)
 
 
 def _check_omitted(plan: SinglePlan, omitted: list) -> None:
@@ -274,7 +301,7 @@ def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
                 raw = answered * n / n_ans
             elif not prorate:
                 raw = answered
-    elif any(points[k] != points[k] for k in s.needs_items):
+    elif not _answered(points, s.needs_items):
         warnings.append(f"scale {s.id} not computed: it needs every one of its items")
     else:
         env = {}
@@ -284,6 +311,14 @@ def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
         raw = lo = hi = float(s.scale.expression.evaluate(env))
     done[s.id] = _scaled(s, raw)
     return raw, lo, hi
+
+
+def _answered(points: dict, items: tuple) -> bool:
+    for k in items:
+        p = points[k]
+        if p != p:
+            return False
+    return True
 
 
 def _num(x: float) -> float | None:

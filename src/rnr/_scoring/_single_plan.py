@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from typing import Any, NamedTuple
 
 from .._instrument._model import Instrument
@@ -96,7 +97,8 @@ class ItemStep(NamedTuple):
     ``options`` maps each string or integer option to its index (the commonest answers,
     looked up directly; anything else goes through ``spec.scalar``). ``table`` is the points
     table as lists; ``by_input`` says whether ``by`` names an input (else an item). ``pair``
-    and ``pairs`` are as in :class:`InputStep`.
+    and ``pairs`` are as in :class:`InputStep`. ``low`` and ``high`` are the declared range as
+    finite numbers (the largest finite float where none is declared).
     """
 
     id: str
@@ -113,6 +115,8 @@ class ItemStep(NamedTuple):
     required: bool
     pair: str
     pairs: tuple
+    low: float
+    high: float
 
 
 class ScaleStep(NamedTuple):
@@ -144,6 +148,19 @@ class DomainStep(NamedTuple):
     row_start: dict  # the result's row with its static fields (copied per record)
 
 
+class SubKey(NamedTuple):
+    """A record key only a sourced instrument declares.
+
+    Its reader, the start of its digest pair, and the sourced item whose instrument declares
+    the key itself (as an input, or else an item; None when it is declared further down).
+    """
+
+    spec: FieldSpec
+    pair: str
+    item: str | None
+    is_input: bool
+
+
 class SinglePlan(NamedTuple):
     """Everything :func:`._single.score_record` needs that does not depend on the record."""
 
@@ -155,7 +172,8 @@ class SinglePlan(NamedTuple):
     scales: tuple
     scale_steps: dict  # scale id -> ScaleStep
     domains: tuple
-    sub_specs: dict  # record keys only a sourced instrument declares -> (reader, pair start)
+    sub_keys: dict  # record keys only a sourced instrument declares -> SubKey
+    sub_keys_read_by: frozenset | None  # the sourced items whose scoring reads all of them
 
 
 def _pairs(key: str, spec: FieldSpec) -> tuple:
@@ -184,6 +202,14 @@ def _reads_alike(a: FieldSpec, b: FieldSpec) -> bool:
     return rule(a) == rule(b)
 
 
+def _finite_range(spec: FieldSpec) -> tuple[float, float]:
+    """Return the declared range within the finite floats (so that no infinity is within it)."""
+    big = sys.float_info.max
+    low = -big if spec.min is None else max(spec.min, -big)
+    high = big if spec.max is None else min(spec.max, big)
+    return float(low), float(high)
+
+
 def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     inst = c.inst
     it = inst.items[k]
@@ -201,7 +227,7 @@ def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     bands = it.band_mins.tolist() if it.band_mins is not None else None
     return ItemStep(k, spec, derive, source, is_cat, options, bands, it.table.tolist(),
                     it.by, it.by in inst.inputs, k in counted, it.required, json_key(k),
-                    _pairs(k, spec))
+                    _pairs(k, spec), *_finite_range(spec))
 
 
 def _scale_step(c: Compiled, sid: str) -> ScaleStep:
@@ -260,6 +286,21 @@ def single_plan(c: Compiled) -> SinglePlan:
     scales = tuple(_scale_step(c, sid) for sid in inst.scales)
     domains = tuple(_domain_step(c, did, mins, members) for did, _, mins, members in c.domain_plan)
     only_sourced = c.record_keys - set(c.inputs) - set(inst.items)
-    sub_specs = {k: (sub_spec(c, k), json_key(k)) for k in only_sourced}
+    sub_keys = {k: _sub_key(c, k) for k in sorted(only_sourced)}
+    read_by = None
+    if all(key.item is not None for key in sub_keys.values()):
+        read_by = frozenset(key.item for key in sub_keys.values())
     return SinglePlan(c, inst, status_warning(inst), inputs, items, scales,
-                      {s.id: s for s in scales}, domains, sub_specs)
+                      {s.id: s for s in scales}, domains, sub_keys, read_by)
+
+
+def _sub_key(c: Compiled, k: str) -> SubKey:
+    spec = sub_spec(c, k)
+    for item, sub in c.sources.items():  # the first sourced instrument that has the key
+        if k in sub.record_keys:
+            if sub.inputs.get(k) is spec:
+                return SubKey(spec, json_key(k), item, True)
+            if sub.items.get(k) is spec:
+                return SubKey(spec, json_key(k), item, False)
+            break
+    return SubKey(spec, json_key(k), None, False)
