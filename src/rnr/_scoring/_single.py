@@ -309,7 +309,7 @@ def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
             env[n] = (points[n] if origin == FROM_POINTS else
                       inputs[n] if origin == FROM_INPUT else done[n])
         raw = lo = hi = float(s.scale.expression.evaluate(env))
-    done[s.id] = _scaled(s, raw)
+    done[s.id] = _scaled(s, raw) if s.scaled_mins is not None else raw
     return raw, lo, hi
 
 
@@ -331,7 +331,7 @@ def _scales(plan: SinglePlan, inputs: dict, points: dict, warnings: list) -> dic
     for s in plan.scales:
         raw, lo, hi = _scale_value(s, inputs, points, done, warnings)
         entry = {
-            "raw": _num(raw),
+            "raw": None if raw != raw else raw,
             "scaled": _num(done[s.id]) if s.scaled_mins is not None else None,
             "level": None,
             "level_range": None,
@@ -364,7 +364,7 @@ def _level(plan: SinglePlan, s: ScaleStep, lo: float, hi: float, inputs: dict, e
     on_lo = lo if on_raw else _scaled(s, lo)
     on_hi = hi if on_raw else _scaled(s, hi)
     a = levels[max(bisect_right(mins, on_lo) - 1, 0)]
-    b = levels[max(bisect_right(mins, on_hi) - 1, 0)]
+    b = a if on_hi == on_lo else levels[max(bisect_right(mins, on_hi) - 1, 0)]
     if a is b:
         entry["level"] = a.id
         entry["common"] = a.common
