@@ -117,8 +117,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     omitted: list[str] = []
     sourced: dict[str, tuple] = {}
     for step in plan.items:
-        k, spec, derive, source, is_cat, options, bands, table, by, _, counted, required, pair, \
-            pairs, _, _ = step
+        k, spec, derive, source, is_cat, options, answers, by, counted, required, pair = step[:11]
         note = None
         if derive is not None:
             x = _derived(step, inputs, values)
@@ -134,11 +133,15 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
         values[k] = x
         missing = x < 0 if is_cat else x != x
         if missing:
-            p = math.nan
-        elif by is None and (is_cat or bands is not None):
-            p = table[0][x if is_cat else bisect_right(bands, x) - 1]
+            p, shown, answer = _UNANSWERED
+        elif is_cat:
+            p, shown, answer = answers[x]
+            if by is not None:
+                p = _points(step, x, inputs, values)
         else:
             p = _points(step, x, inputs, values)
+            shown = canonical_value("number", x) if items_out is not None else None
+            answer = None
         points[k] = p
         is_omitted = p != p
         if is_omitted and counted:
@@ -146,16 +149,16 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
                 raise InvalidRecord(k, None, "an answer (this item is required)", "missing_required")
             omitted.append(k)
         if items_out is not None:
-            shown = None
-            if not missing:
-                shown = spec.values[x] if is_cat else canonical_value("number", x)
-                if derive is None and (source is None or k in record):
-                    canon[k] = pairs[x] if is_cat else pair + canonical_json(shown)
+            if not missing and derive is None and (source is None or k in record):
+                canon[k] = answer if is_cat else pair + canonical_json(shown)
             entry = {"value": shown, "points": None if is_omitted else p, "omitted": is_omitted}
             if note:
                 entry["source"] = note
             items_out[k] = entry
     return values, points, omitted, sourced
+
+
+_UNANSWERED = (math.nan, None, None)  # points, shown value, digest pair of an omitted item
 
 
 def _points(step: ItemStep, x: Any, inputs: dict, values: dict) -> float:

@@ -95,10 +95,12 @@ class ItemStep(NamedTuple):
     """One item, in dependency order.
 
     ``options`` maps each string or integer option to its index (the commonest answers,
-    looked up directly; anything else goes through ``spec.scalar``). ``table`` is the points
-    table as lists; ``by_input`` says whether ``by`` names an input (else an item). ``pair``
-    and ``pairs`` are as in :class:`InputStep`. ``low`` and ``high`` are the declared range as
-    finite numbers (the largest finite float where none is declared).
+    looked up directly; anything else goes through ``spec.scalar``). ``answers`` gives, for
+    each option of a categorical item, its points (from the first row of the table: with
+    ``by`` they are looked up per record), its value and its pair in the input digest.
+    ``pair`` starts a numeric item's pair. ``table`` is the points table as lists; ``by_input``
+    says whether ``by`` names an input (else an item). ``low`` and ``high`` are the declared
+    range as finite numbers (the largest finite float where none is declared).
     """
 
     id: str
@@ -107,14 +109,14 @@ class ItemStep(NamedTuple):
     source: Sourcing | None
     is_category: bool
     options: dict
-    bands: list | None
-    table: list
+    answers: tuple
     by: str | None
-    by_input: bool
     counted: bool
     required: bool
     pair: str
-    pairs: tuple
+    bands: list | None
+    table: list
+    by_input: bool
     low: float
     high: float
 
@@ -224,10 +226,12 @@ def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
                           f"{sub.inst.id} {sub.inst.version} {it.source[1]}", shared)
     is_cat = it.type == "categorical"
     options = {v: i for i, v in enumerate(spec.values) if type(v) in (str, int)} if is_cat else {}
+    table = it.table.tolist()
+    answers = tuple(zip(table[0], spec.values, _pairs(k, spec), strict=True)) if is_cat else ()
     bands = it.band_mins.tolist() if it.band_mins is not None else None
-    return ItemStep(k, spec, derive, source, is_cat, options, bands, it.table.tolist(),
-                    it.by, it.by in inst.inputs, k in counted, it.required, json_key(k),
-                    _pairs(k, spec), *_finite_range(spec))
+    return ItemStep(k, spec, derive, source, is_cat, options, answers, it.by, k in counted,
+                    it.required, json_key(k), bands, table, it.by in inst.inputs,
+                    *_finite_range(spec))
 
 
 def _scale_step(c: Compiled, sid: str) -> ScaleStep:
