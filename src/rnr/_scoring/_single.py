@@ -19,7 +19,6 @@ from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
 from ._digest import canonical_json, canonical_value, pairs_digest, value_json
 from ._single_plan import (
-    FROM_CATEGORY,
     FROM_INPUT,
     FROM_POINTS,
     ItemStep,
@@ -116,11 +115,12 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     points: dict[str, float] = {}
     omitted: list[str] = []
     sourced: dict[str, tuple] = {}
+    env = dict(inputs)  # what derivations read: inputs, and items as derivations see them
     for step in plan.items:
         k, spec, derive, source, is_cat, options, answers, by, counted, required, pair = step[:11]
         note = None
         if derive is not None:
-            x = _derived(step, inputs, values)
+            x = _derived(step, inputs, env)
         elif source is not None and is_missing(record.get(k)):
             x, sourced[k] = _sourced(step, record, inputs)
             note = source.note
@@ -131,6 +131,8 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
             if x is None:
                 x = spec.scalar(v)
         values[k] = x
+        if step.feeds:  # a categorical item enters as its option's index (NaN when omitted)
+            env[k] = (math.nan if x < 0 else float(x)) if is_cat else x
         missing = x < 0 if is_cat else x != x
         if missing:
             p, shown, answer = _UNANSWERED
@@ -175,10 +177,10 @@ def _points(step: ItemStep, x: Any, inputs: dict, values: dict) -> float:
     return math.nan if bi < 0 else step.table[bi][idx]
 
 
-def _derived(step: ItemStep, inputs: dict, values: dict) -> float:
-    """Compute a derived item: its expression on inputs and earlier items' values.
+def _derived(step: ItemStep, inputs: dict, env: dict) -> float:
+    """Compute a derived item: its expression on inputs and earlier items' values (``env``).
 
-    A categorical item enters as its option's index (NaN when omitted).
+    Dates must be in order where the expression counts the time between them.
     """
     d = step.derive
     for a, b in d.date_pairs:
@@ -187,17 +189,6 @@ def _derived(step: ItemStep, inputs: dict, values: dict) -> float:
             shown = canonical_value("date", va)
             raise InvalidRecord(a, shown, f"a date on or before {b} ({canonical_value('date', vb)})",
                                 "date_order")
-    env = {}
-    for n, origin in d.names:
-        if origin == FROM_INPUT:
-            env[n] = inputs[n]
-        elif origin == FROM_CATEGORY:
-            i = values[n]
-            env[n] = math.nan if i < 0 else float(i)
-        else:
-            env[n] = values[n]
-    for n in d.date_names:
-        env[n] = inputs[n]
     x = float(d.expression.evaluate(env))
     if step.low <= x <= step.high and (x.is_integer() or not step.spec.integer):
         return x  # within the declared range: what check_number returns, without its checks

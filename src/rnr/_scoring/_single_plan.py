@@ -52,7 +52,7 @@ def sub_spec(c: Compiled, k: str) -> FieldSpec:
 
 
 # Where a name in an expression takes its value from.
-FROM_INPUT, FROM_CATEGORY, FROM_VALUE, FROM_POINTS, FROM_SCALE = range(5)
+FROM_INPUT, FROM_POINTS, FROM_SCALE = range(3)
 
 
 class InputStep(NamedTuple):
@@ -71,11 +71,9 @@ class InputStep(NamedTuple):
 
 
 class Derivation(NamedTuple):
-    """A derived item's expression with each name's origin (``FROM_INPUT``, ...)."""
+    """A derived item's expression, and the pairs of dates it needs in order."""
 
     expression: Any
-    names: tuple  # ((name, origin), ...)
-    date_names: tuple
     date_pairs: tuple
 
 
@@ -100,7 +98,8 @@ class ItemStep(NamedTuple):
     ``by`` they are looked up per record), its value and its pair in the input digest.
     ``pair`` starts a numeric item's pair. ``table`` is the points table as lists; ``by_input``
     says whether ``by`` names an input (else an item). ``low`` and ``high`` are the declared
-    range as finite numbers (the largest finite float where none is declared).
+    range as finite numbers (the largest finite float where none is declared). ``feeds``
+    says whether a derivation reads the item.
     """
 
     id: str
@@ -119,6 +118,7 @@ class ItemStep(NamedTuple):
     by_input: bool
     low: float
     high: float
+    feeds: bool
 
 
 class ScaleStep(NamedTuple):
@@ -185,15 +185,6 @@ def _pairs(key: str, spec: FieldSpec) -> tuple:
     return tuple(json_key(key) + canonical_json(v) for v in spec.values)
 
 
-def _origin(inst: Instrument, name: str) -> int:
-    if name in inst.inputs:
-        return FROM_INPUT
-    return FROM_CATEGORY if inst.items[name].type == "categorical" else FROM_VALUE
-
-
-def _derivation(inst: Instrument, expr: Any) -> Derivation:
-    names = tuple((n, _origin(inst, n)) for n in expr.names)
-    return Derivation(expr, names, tuple(expr.date_names), tuple(expr.date_pairs))
 
 
 def _reads_alike(a: FieldSpec, b: FieldSpec) -> bool:
@@ -212,11 +203,11 @@ def _finite_range(spec: FieldSpec) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
+def _item_step(c: Compiled, k: str, counted: frozenset, read: frozenset) -> ItemStep:
     inst = c.inst
     it = inst.items[k]
     spec = c.items[k]
-    derive = _derivation(inst, it.derive) if it.derive is not None else None
+    derive = Derivation(it.derive, tuple(it.derive.date_pairs)) if it.derive is not None else None
     source = None
     if it.source is not None:
         sub = c.sources[k]
@@ -231,7 +222,7 @@ def _item_step(c: Compiled, k: str, counted: frozenset) -> ItemStep:
     bands = it.band_mins.tolist() if it.band_mins is not None else None
     return ItemStep(k, spec, derive, source, is_cat, options, answers, it.by, k in counted,
                     it.required, json_key(k), bands, table, it.by in inst.inputs,
-                    *_finite_range(spec))
+                    *_finite_range(spec), k in read)
 
 
 def _scale_step(c: Compiled, sid: str) -> ScaleStep:
@@ -286,7 +277,9 @@ def single_plan(c: Compiled) -> SinglePlan:
                              json_key(k), _pairs(k, spec))
                    for k, spec in c.inputs.items())
     counted = frozenset(c.counted)
-    items = tuple(_item_step(c, k, counted) for k in inst.item_order)
+    read = frozenset(n for it in inst.items.values() if it.derive is not None
+                     for n in it.derive.names | it.derive.date_names)
+    items = tuple(_item_step(c, k, counted, read) for k in inst.item_order)
     scales = tuple(_scale_step(c, sid) for sid in inst.scales)
     domains = tuple(_domain_step(c, did, mins, members) for did, _, mins, members in c.domain_plan)
     only_sourced = c.record_keys - set(c.inputs) - set(inst.items)
