@@ -117,7 +117,8 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     sourced: dict[str, tuple] = {}
     env = dict(inputs)  # what derivations read: inputs, and items as derivations see them
     for step in plan.items:
-        k, spec, derive, source, is_cat, options, answers, by, counted, required, pair = step[:11]
+        k, spec, derive, source, is_cat, options, answers, by, counted, required, pair, feeds = \
+            step[:12]
         note = None
         if derive is not None:
             x = _derived(step, inputs, env)
@@ -131,7 +132,7 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
             if x is None:
                 x = spec.scalar(v)
         values[k] = x
-        if step.feeds:  # a categorical item enters as its option's index (NaN when omitted)
+        if feeds:  # a categorical item enters as its option's index (NaN when omitted)
             env[k] = (math.nan if x < 0 else float(x)) if is_cat else x
         missing = x < 0 if is_cat else x != x
         if missing:
@@ -232,10 +233,10 @@ def _read_only_sourced(plan: SinglePlan, record: Mapping, canon: dict | None,
     if plan.sub_keys_read_by is not None and plan.sub_keys_read_by.issubset(sourced):
         if canon is not None:
             for k, (spec, pair, item, is_input) in plan.sub_keys.items():
-                if not is_missing(record.get(k)):
-                    read_inputs, read_values = sourced[item]
-                    canon[k] = pair + _value_json(spec, read_inputs[k] if is_input else
-                                                  read_values[k])
+                read_inputs, read_values = sourced[item]
+                x = read_inputs[k] if is_input else read_values[k]
+                if not (x < 0 if spec.kind == "category" else x != x):  # answered
+                    canon[k] = pair + _value_json(spec, x)
         return
     for k, v in record.items():
         found = plan.sub_keys.get(k)

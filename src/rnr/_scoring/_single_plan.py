@@ -113,12 +113,12 @@ class ItemStep(NamedTuple):
     counted: bool
     required: bool
     pair: str
+    feeds: bool
     bands: list | None
     table: list
     by_input: bool
     low: float
     high: float
-    feeds: bool
 
 
 class ScaleStep(NamedTuple):
@@ -153,8 +153,9 @@ class DomainStep(NamedTuple):
 class SubKey(NamedTuple):
     """A record key only a sourced instrument declares.
 
-    Its reader, the start of its digest pair, and the sourced item whose instrument declares
-    the key itself (as an input, or else an item; None when it is declared further down).
+    Its reader, the start of its digest pair, and the sourced item whose instrument reads the
+    key itself (as an input, or else an item; None when it is read further down, or is an item
+    that instrument may also score from another).
     """
 
     spec: FieldSpec
@@ -221,8 +222,8 @@ def _item_step(c: Compiled, k: str, counted: frozenset, read: frozenset) -> Item
     answers = tuple(zip(table[0], spec.values, _pairs(k, spec), strict=True)) if is_cat else ()
     bands = it.band_mins.tolist() if it.band_mins is not None else None
     return ItemStep(k, spec, derive, source, is_cat, options, answers, it.by, k in counted,
-                    it.required, json_key(k), bands, table, it.by in inst.inputs,
-                    *_finite_range(spec), k in read)
+                    it.required, json_key(k), k in read, bands, table, it.by in inst.inputs,
+                    *_finite_range(spec))
 
 
 def _scale_step(c: Compiled, sid: str) -> ScaleStep:
@@ -297,7 +298,7 @@ def _sub_key(c: Compiled, k: str) -> SubKey:
         if k in sub.record_keys:
             if sub.inputs.get(k) is spec:
                 return SubKey(spec, json_key(k), item, True)
-            if sub.items.get(k) is spec:
+            if sub.items.get(k) is spec and sub.inst.items[k].source is None:
                 return SubKey(spec, json_key(k), item, False)
             break
     return SubKey(spec, json_key(k), None, False)
