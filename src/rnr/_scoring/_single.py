@@ -19,8 +19,6 @@ from .._errors import InvalidRecord, TooManyMissing
 from ._compiled import Compiled
 from ._digest import canonical_json, canonical_value, pairs_digest, value_json
 from ._single_plan import (
-    FROM_INPUT,
-    FROM_POINTS,
     ItemStep,
     ScaleStep,
     SinglePlan,
@@ -209,12 +207,12 @@ def _sourced(step: ItemStep, record: Mapping, known: dict) -> tuple[float, tuple
     values, points, omitted, sourced = _read_items(sub, record, inputs, None, None)
     _read_only_sourced(sub, record, None, sourced)
     _check_omitted(sub, omitted)
-    done: dict[str, float] = {}
+    env = _scale_env(sub, inputs, points)
     raws: dict[str, float] = {}
     for s in sub.scales:
-        raws[s.id], _, _ = _scale_value(s, inputs, points, done, [])
+        raws[s.id], _, _ = _scale_value(s, points, env, [])
     sid = step.source.scale
-    scaled = done[sid]
+    scaled = env[sid]
     # the scale's result: scaled where its table gives a value, else raw
     x = scaled if sub.scale_steps[sid].scaled_mins is not None and scaled == scaled else raws[sid]
     return step.spec.check_number(float(x)), (inputs, values)
@@ -267,9 +265,14 @@ def _scaled(s: ScaleStep, raw: float) -> float:
     return s.scaled_values[max(i, 0)]
 
 
-def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
+def _scale_env(plan: SinglePlan, inputs: dict, points: dict) -> dict:
+    """Return what formulas read: item points and inputs (scales are added as they are scored)."""
+    return {**inputs, **points} if plan.has_formulas else {}
+
+
+def _scale_value(s: ScaleStep, points: dict, env: dict,
                  warnings: list) -> tuple[float, float, float]:
-    """Return a scale's (raw, lowest, highest) and record its scaled value in ``done``.
+    """Return a scale's (raw, lowest, highest) and add its scaled value to ``env``.
 
     Sums with omitted items span the omitted items' lowest to highest points; formulas need
     every one of their items.
@@ -299,12 +302,8 @@ def _scale_value(s: ScaleStep, inputs: dict, points: dict, done: dict,
     elif not _answered(points, s.needs_items):
         warnings.append(f"scale {s.id} not computed: it needs every one of its items")
     else:
-        env = {}
-        for n, origin in s.names:
-            env[n] = (points[n] if origin == FROM_POINTS else
-                      inputs[n] if origin == FROM_INPUT else done[n])
         raw = lo = hi = float(s.scale.expression.evaluate(env))
-    done[s.id] = _scaled(s, raw) if s.scaled_mins is not None else raw
+    env[s.id] = _scaled(s, raw) if s.scaled_mins is not None else raw
     return raw, lo, hi
 
 
@@ -322,12 +321,12 @@ def _num(x: float) -> float | None:
 
 def _scales(plan: SinglePlan, inputs: dict, points: dict, warnings: list) -> dict:
     out: dict[str, dict] = {}
-    done: dict[str, float] = {}
+    env = _scale_env(plan, inputs, points)
     for s in plan.scales:
-        raw, lo, hi = _scale_value(s, inputs, points, done, warnings)
+        raw, lo, hi = _scale_value(s, points, env, warnings)
         entry = {
             "raw": None if raw != raw else raw,
-            "scaled": _num(done[s.id]) if s.scaled_mins is not None else None,
+            "scaled": _num(env[s.id]) if s.scaled_mins is not None else None,
             "level": None,
             "level_range": None,
             "raw_range": None if (lo == hi or lo != lo) else [lo, hi],

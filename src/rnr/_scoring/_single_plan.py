@@ -51,10 +51,6 @@ def sub_spec(c: Compiled, k: str) -> FieldSpec:
     raise KeyError(k)
 
 
-# Where a name in an expression takes its value from.
-FROM_INPUT, FROM_POINTS, FROM_SCALE = range(3)
-
-
 class InputStep(NamedTuple):
     """One input: its reader, and whether it is a category (-1 when omitted) and required.
 
@@ -128,7 +124,6 @@ class ScaleStep(NamedTuple):
     scale: Any
     is_sum: bool
     weights: tuple  # sums: ((item, weight, lowest added, highest added), ...)
-    names: tuple  # formulas: ((name, origin), ...)
     needs_items: tuple  # formulas: the items that must all be answered
     scaled_mins: list | None
     scaled_values: list | None
@@ -174,6 +169,7 @@ class SinglePlan(NamedTuple):
     items: tuple
     scales: tuple
     scale_steps: dict  # scale id -> ScaleStep
+    has_formulas: bool
     domains: tuple
     sub_keys: dict  # record keys only a sourced instrument declares -> SubKey
     sub_keys_read_by: frozenset | None  # the sourced items whose scoring reads all of them
@@ -230,7 +226,6 @@ def _scale_step(c: Compiled, sid: str) -> ScaleStep:
     inst = c.inst
     s = inst.scales[sid]
     weights: tuple = ()
-    names: tuple = ()
     needs_items: tuple = ()
     if s.type == "sum":
         weights = tuple(
@@ -238,9 +233,6 @@ def _scale_step(c: Compiled, sid: str) -> ScaleStep:
              max(w * inst.items[k].points_min, w * inst.items[k].points_max))
             for k, w in s.weights)
     else:
-        names = tuple(
-            (n, FROM_POINTS if n in inst.items else FROM_INPUT if n in inst.inputs else FROM_SCALE)
-            for n in s.expression.names)
         needs_items = tuple(c.scale_item_sets[sid])
     scaled_mins = scaled_values = None
     if s.scaled_mins is not None:
@@ -248,7 +240,7 @@ def _scale_step(c: Compiled, sid: str) -> ScaleStep:
         scaled_values = [float(v) for v in s.scaled_values]
     bounds = tuple(None if math.isinf(b) else b for b in s.bounds)
     level_mins = {key: c.level_mins[(sid, key)] for key in s.levels}
-    return ScaleStep(sid, s, s.type == "sum", weights, names, needs_items, scaled_mins,
+    return ScaleStep(sid, s, s.type == "sum", weights, needs_items, scaled_mins,
                      scaled_values, bounds, level_mins, inst.prorate)
 
 
@@ -289,7 +281,8 @@ def single_plan(c: Compiled) -> SinglePlan:
     if all(key.item is not None for key in sub_keys.values()):
         read_by = frozenset(key.item for key in sub_keys.values())
     return SinglePlan(c, inst, status_warning(inst), inputs, items, scales,
-                      {s.id: s for s in scales}, domains, sub_keys, read_by)
+                      {s.id: s for s in scales}, any(not s.is_sum for s in scales), domains,
+                      sub_keys, read_by)
 
 
 def _sub_key(c: Compiled, k: str) -> SubKey:
