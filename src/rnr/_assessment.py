@@ -79,6 +79,17 @@ class Assessment:
     input_digest: str
     _extra: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @classmethod
+    def _of(cls, *values: Any) -> Assessment:
+        """Build from the values of :data:`CONTRACT_KEYS`, in order: the scoring engine's way.
+
+        The same object as ``cls(*values)`` (whose ``__init__`` checks nothing either), built
+        in one step rather than one ``object.__setattr__`` per field.
+        """
+        self = object.__new__(cls)
+        self.__dict__.update(zip(CONTRACT_KEYS, values, strict=True), _extra={})
+        return self
+
     def to_dict(self) -> dict:
         """Return the JSON contract: a fresh, JSON-ready dict with :data:`CONTRACT_KEYS`.
 

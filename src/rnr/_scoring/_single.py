@@ -56,19 +56,19 @@ def score_record(c: Compiled, record: Any) -> Assessment:
     needs = _needs(plan, points, warnings)
     primary = inst.primary_scale
     risk = scales_out[primary]["level"] if primary is not None else None
-    return Assessment(
-        instrument=inst.id,
-        version=inst.version,
-        status=inst.status,
-        scales=scales_out,
-        risk_level=risk,
-        flags=flags,
-        needs=needs,
-        items=items_out,
-        warnings=warnings,
-        rnr_version=__version__,
-        instrument_digest=inst.digest,
-        input_digest=pairs_digest(canon),
+    return Assessment._of(  # in the order of CONTRACT_KEYS
+        inst.id,
+        inst.version,
+        inst.status,
+        scales_out,
+        risk,
+        flags,
+        needs,
+        items_out,
+        warnings,
+        __version__,
+        inst.digest,
+        pairs_digest(canon),
     )
 
 
@@ -114,17 +114,18 @@ def _read_items(plan: SinglePlan, record: Mapping, inputs: dict, canon: dict | N
     omitted: list[str] = []
     sourced: dict[str, tuple] = {}
     env = dict(inputs)  # what derivations read: inputs, and items as derivations see them
+    answer_of = record.get
     for step in plan.items:
         k, spec, derive, source, is_cat, options, answers, by, counted, required, pair, feeds = \
             step[:12]
         note = None
         if derive is not None:
             x = _derived(step, inputs, env)
-        elif source is not None and is_missing(record.get(k)):
+        elif source is not None and is_missing(answer_of(k)):
             x, sourced[k] = _sourced(step, record, inputs)
             note = source.note
         else:
-            v = record.get(k)
+            v = answer_of(k)
             t = type(v)
             x = options.get(v) if t is str or t is int else None  # the common answers
             if x is None:
