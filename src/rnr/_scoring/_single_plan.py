@@ -1,9 +1,10 @@
 """What the one-record path looks up, prepared once per compiled instrument as plain Python.
 
 Scoring one record is a few hundred dictionary look-ups; everything that does not depend on
-the record (where each expression name comes from, points tables as lists, static parts of the
-result, the status warning) is worked out here once, so that :mod:`._single` does only the
-record's own work. The rules stay in :mod:`._single` and ``docs/instrument-format.md``.
+the record (points tables as lists, each option's points and digest pair, static parts of the
+result, which keys a sourced instrument reads, the status warning) is worked out here once, so
+that :mod:`._single` does only the record's own work. The rules stay in :mod:`._single` and
+``docs/instrument-format.md``.
 """
 
 from __future__ import annotations
@@ -182,8 +183,6 @@ def _pairs(key: str, spec: FieldSpec) -> tuple:
     return tuple(json_key(key) + canonical_json(v) for v in spec.values)
 
 
-
-
 def _reads_alike(a: FieldSpec, b: FieldSpec) -> bool:
     """Whether two readers of the same key give the same value for every record."""
     def rule(s: FieldSpec) -> tuple:
@@ -208,8 +207,8 @@ def _item_step(c: Compiled, k: str, counted: frozenset, read: frozenset) -> Item
     source = None
     if it.source is not None:
         sub = c.sources[k]
-        shared = frozenset(k for k, spec in sub.inputs.items()
-                           if k in c.inputs and _reads_alike(spec, c.inputs[k]))
+        shared = frozenset(name for name, reader in sub.inputs.items()
+                           if name in c.inputs and _reads_alike(reader, c.inputs[name]))
         source = Sourcing(single_plan(sub), it.source[1],
                           f"{sub.inst.id} {sub.inst.version} {it.source[1]}", shared)
     is_cat = it.type == "categorical"
