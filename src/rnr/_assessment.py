@@ -85,6 +85,12 @@ class Assessment:
 
         The same object as ``cls(*values)`` (whose ``__init__`` checks nothing either), built
         in one step rather than one ``object.__setattr__`` per field.
+
+        Examples
+        --------
+        >>> values = ("x", "1", "published", {}, None, [], [], {}, [], "0", "", "")
+        >>> Assessment._of(*values) == Assessment(*values)
+        True
         """
         self = object.__new__(cls)
         self.__dict__.update(zip(CONTRACT_KEYS, values, strict=True), _extra={})
