@@ -25,6 +25,7 @@ class ExpressionError(Exception):
 
 
 _EPOCH = _dt.date(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
 
 
 def _ymd(days: Any) -> tuple[Any, Any, Any]:
@@ -44,7 +45,7 @@ def _ymd(days: Any) -> tuple[Any, Any, Any]:
         month = np.where(mp < 10, mp + 3, mp - 9)
         year = yoe + era * 400 + (month <= 2)
         return year, month, day
-    date = _EPOCH + _dt.timedelta(days=int(days))
+    date = _dt.date.fromordinal(_EPOCH_ORDINAL + int(days))
     return date.year, date.month, date.day
 
 

@@ -179,6 +179,11 @@ class FieldSpec:
             x = float(v)
             if x == x:
                 return self.check_number(x, v)
+        elif t is str and self.kind == "date" and _ISO.match(v):
+            try:
+                return float((dt.date.fromisoformat(v) - _EPOCH).days)
+            except ValueError:
+                pass  # e.g. 1990-02-30: the general path below raises the error
         if is_missing(v):
             return -1 if self.kind == "category" else math.nan
         if self.kind == "category":
