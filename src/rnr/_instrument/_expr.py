@@ -275,6 +275,15 @@ def parse_expression(text: str) -> Expression:
     return Expression(text, frozenset(names), frozenset(date_names), pairs, fn)
 
 
+def _leaf(node: ast.AST) -> tuple | None:
+    """("name", id) or ("number", value) for a bare name or number, else None."""
+    if isinstance(node, ast.Name):
+        return ("name", node.id)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return ("number", float(node.value))
+    return None
+
+
 def _compile(node: ast.AST, names: set, date_names: set, in_date: bool) -> Callable:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = float(node.value)
@@ -292,6 +301,16 @@ def _compile(node: ast.AST, names: set, date_names: set, in_date: bool) -> Calla
         op = _BINOPS[type(node.op)]
         left = _compile(node.left, names, date_names, in_date)
         right = _compile(node.right, names, date_names, in_date)
+        # the common shapes (name op name, name op number) read the mapping directly
+        ln, rn = _leaf(node.left), _leaf(node.right)
+        if ln is not None and rn is not None:
+            (lk, lv), (rk, rv) = ln, rn
+            if lk == "name" and rk == "name":
+                return lambda env: op(env[lv], env[rv])
+            if lk == "name":
+                return lambda env: op(env[lv], rv)
+            if rk == "name":
+                return lambda env: op(lv, env[rv])
         return lambda env: op(left(env), right(env))
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         op = _cmp(node.ops[0])
@@ -313,6 +332,9 @@ def _compile(node: ast.AST, names: set, date_names: set, in_date: bool) -> Calla
         if len(args) == 1:
             a0 = args[0]
             return lambda env: func(a0(env))
+        if len(args) == 2:
+            a0, a1 = args
+            return lambda env: func(a0(env), a1(env))
         return lambda env: func(*[a(env) for a in args])
     if isinstance(node, ast.Call):
         raise ExpressionError("only calls of the listed functions by name are allowed")
