@@ -35,7 +35,9 @@ def assess(
     record : mapping or pandas.DataFrame
         One person's inputs and item answers (keys are the instrument's input and item ids), or
         a DataFrame with one row per person and those ids as columns. Absent keys, ``None`` and
-        NaN are omitted answers, handled by the instrument's missing-item policy.
+        NaN are omitted answers, handled by the instrument's missing-item policy. In a
+        DataFrame, text answers may be text, object or categorical columns (categoricals are
+        fastest) and dates datetime or ``YYYY-MM-DD`` text columns; the result is the same.
     instrument : str, path or Instrument
         An installed instrument's id (``"ogrs3"``, ``"ogrs3@3.0.0"``), a path to a definition
         file, or a loaded :class:`Instrument`.
