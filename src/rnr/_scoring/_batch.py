@@ -349,13 +349,8 @@ def _flags(b: _Batch, out: dict) -> None:
 
 
 def _thresholds(mins: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Index of the last threshold at or below x (0 below the first)."""
-    if len(mins) <= 8:
-        idx = np.zeros(len(x), dtype=np.int8)
-        for m in mins[1:]:
-            idx += x >= m
-        return idx
-    return np.maximum(np.searchsorted(mins, x, side="right") - 1, 0)
+    """Index of the last threshold at or below x (0 below the first, and for NaN)."""
+    return np.maximum(_band_index(mins, x), 0)
 
 
 def _needs(b: _Batch, out: dict) -> None:

@@ -48,21 +48,10 @@ class Compiled:
             else frozenset(n for n in s.expression.names if n in inst.items)
             for sid, s in inst.scales.items()
         }
-        self.weights = {sid: np.array([w for _, w in s.weights]) for sid, s in inst.scales.items()}
-        # plain-Python lookups for the one-record path
-        counted = set(self.counted)
-        self.item_plan = tuple(
-            (k, it, self.items[k], it.type == "categorical",
-             it.band_mins.tolist() if it.band_mins is not None else None,
-             it.table.tolist(), k in counted)
-            for k, it in ((k, inst.items[k]) for k in inst.item_order)
-        )
         self.level_mins = {
             (sid, key): [lv.min for lv in levels]
             for sid, s in inst.scales.items() for key, levels in s.levels.items()
         }
-        self.scaled_mins = {sid: s.scaled_mins.tolist() for sid, s in inst.scales.items()
-                            if s.scaled_mins is not None}
         # for the batch path: points tables with a NaN row and column for "omitted"
         self.table_ext = {}
         for k, it in inst.items.items():

@@ -100,8 +100,8 @@ class Problems:
         for rows, field, values, allowed, code in other.entries:
             if positions is not None:
                 rows = positions[rows]
-            fresh = ~self.bad[rows] if only_new else np.ones(len(rows), dtype=bool)
-            if not fresh.all():
+            if only_new and self.bad[rows].any():
+                fresh = ~self.bad[rows]
                 rows = rows[fresh]
                 if values is not None:
                     values = [v for v, f in zip(values, fresh, strict=True) if f]
